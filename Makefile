@@ -1,0 +1,39 @@
+# Two commands from a fresh clone: `make demo` and `make test`.
+# The virtualenv is created on first use; torch's CPU wheel goes in first so that
+# sentence-transformers does not pull a multi-GB CUDA build.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.claimbot-installed
+QUESTION ?= Are Chinese model licenses really friendlier?
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: demo test lint bot index clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/claimbot reindex
+	$(BIN)/claimbot ask "$(QUESTION)"
+
+test: $(STAMP)
+	$(BIN)/ruff check bot index tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+index: $(STAMP)
+	$(BIN)/claimbot reindex
+
+bot: $(STAMP)
+	$(BIN)/claimbot bot
+
+clean:
+	rm -rf data/index

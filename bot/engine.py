@@ -1,0 +1,18 @@
+"""Builds the engine's parts from settings: the one place front ends turn settings into an
+embedder and an open index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.settings import Settings
+from index import DEFAULT_MIN_SCORE, ClaimIndex, Embedder, SentenceTransformerEmbedder
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    return SentenceTransformerEmbedder(settings.model or None, backend=settings.backend)
+
+
+def open_index(settings: Settings, embedder: Embedder, index_dir: Path | None = None) -> ClaimIndex:
+    min_score = DEFAULT_MIN_SCORE if settings.min_score is None else settings.min_score
+    return ClaimIndex.open(index_dir or settings.index_dir, embedder, min_score=min_score)

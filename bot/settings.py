@@ -1,0 +1,45 @@
+"""All settings in one place, read once at start-up from `CLAIMBOT_*` variables (or `.env`)
+and passed down; command-line flags override them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """claimbot's configuration. Every field is `CLAIMBOT_<NAME>` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMBOT_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    reviews_dir: Path = Field(Path("data/reviews"), description="folder of review files")
+    index_dir: Path = Field(Path("data/index"), description="where the index lives")
+    model: str = Field(
+        "", description="sentence-transformers model name or path; empty = packaged MiniLM"
+    )
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="inference backend for the embedding model"
+    )
+    min_score: float | None = Field(
+        None, description="override the answer threshold (cosine similarity, 0-1)"
+    )
+
+    discord_token: SecretStr | None = Field(None, description="the bot token")
+    discord_api: str = Field("https://discord.com/api/v10", description="Discord REST base URL")
+    discord_gateway: str = Field("wss://gateway.discord.gg/", description="Discord gateway URL")
+    dev_guild: int | None = Field(None, description="sync commands to this guild only (instant)")
+    message_content: bool = Field(
+        False, description="answer @mentions (needs the privileged message-content intent)"
+    )
+    moderator_role: int | None = Field(
+        None, description="role id whose members may use moderator commands"
+    )
+    ask_cooldown: float = Field(10.0, ge=0, description="seconds between questions per member")
+    shard_count: int | None = Field(None, ge=1, description="total shards (None = Discord's)")
+    shard_ids: list[int] | None = Field(None, description="shards this process runs")
+    log_level: str = Field("INFO", description="logging level")

@@ -1,0 +1,55 @@
+"""claimbot's engine: review files → verdict cards → vectors → answers.
+
+Never imports discord and never prints; front ends (`bot/`) use only what is exported here.
+"""
+
+from index.embed import DEFAULT_MODEL, Backend, Embedder, SentenceTransformerEmbedder
+from index.errors import (
+    ClaimbotError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexUnusableError,
+    ModelLoadError,
+    NotFoundError,
+    ReindexBusyError,
+    ReviewFormatError,
+)
+from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
+from index.parse import parse_review, parse_review_bytes
+from index.rating import rate_verdict, rating_colour
+from index.reindex import ReindexSummary, reindex, review_files
+from index.search import DEFAULT_MIN_SCORE, ClaimIndex, EpisodeSummary
+
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "DEFAULT_MODEL",
+    "AnalysisBlock",
+    "Answer",
+    "Backend",
+    "ClaimIndex",
+    "ClaimbotError",
+    "Embedder",
+    "Episode",
+    "EpisodeSummary",
+    "Guest",
+    "Hit",
+    "IndexCorruptError",
+    "IndexMismatchError",
+    "IndexMissingError",
+    "IndexUnusableError",
+    "ModelLoadError",
+    "NotFoundError",
+    "ParsedReview",
+    "ReindexBusyError",
+    "ReindexSummary",
+    "ReviewFormatError",
+    "SentenceTransformerEmbedder",
+    "VerdictCard",
+    "parse_review",
+    "parse_review_bytes",
+    "rate_verdict",
+    "rating_colour",
+    "reindex",
+    "review_files",
+]

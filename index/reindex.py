@@ -1,0 +1,341 @@
+"""Review folder → new index generation, incrementally.
+
+Files whose content hash is unchanged keep their vectors (copied from the current generation,
+never re-embedded); changed files replace their episode's cards; deleted files remove them; a
+broken file is reported and skipped, and if an earlier version of it was indexed, that version
+keeps serving. The new generation is published by the atomic manifest swap in `store`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.embed import Embedder
+from index.errors import IndexUnusableError, ReviewFormatError
+from index.models import ParsedReview, VerdictCard
+from index.parse import parse_review_bytes
+from index.passages import LAYOUT, MAX_PASSAGES, card_passages
+from index.store import (
+    DATABASE_FILE,
+    TMP_PREFIX,
+    VECTORS_FILE,
+    Manifest,
+    connect,
+    fsync_dir,
+    new_generation_name,
+    read_manifest,
+    reindex_lock,
+    remove_stale,
+    write_manifest,
+)
+
+Progress = Callable[[int, int], None]
+"""Called with (passages embedded so far, passages to embed)."""
+Checkpoint = Callable[[str], None]
+"""Called at each stage of a reindex; tests use it to crash the process at a chosen point."""
+
+REVIEW_SUFFIXES = (".txt", ".md")
+
+
+@dataclass
+class ReindexSummary:
+    """What a reindex did, for the CLI, the bot and logs."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[ReviewFormatError] = field(default_factory=list)
+    episodes: int = 0
+    cards: int = 0
+    embedded_cards: int = 0
+    seconds: float = 0.0
+    version: int = 0
+    full_rebuild: bool = False
+    rebuild_reason: str | None = None
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class _Plan:
+    keep: dict[str, str]  # name → sha256 of sources kept as they are in the old index
+    parsed: dict[str, tuple[str, ParsedReview]]  # name → (sha256, review) to (re)index
+    drop: set[str]  # names whose old cards go
+
+
+def reindex(
+    reviews_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    checkpoint: Checkpoint | None = None,
+) -> ReindexSummary:
+    """Bring the index in `index_dir` up to date with the review files in `reviews_dir`."""
+    started = time.perf_counter()
+    check = checkpoint or (lambda stage: None)
+    if not reviews_dir.is_dir():
+        raise ReviewFormatError(reviews_dir, "the reviews folder does not exist")
+    with reindex_lock(index_dir):
+        summary = ReindexSummary()
+        old = _usable_manifest(index_dir, embedder, summary)
+        remove_stale(index_dir, keep={old.generation} if old else set())
+        old_sources = _old_sources(index_dir, old)
+        plan = _plan(reviews_dir, old_sources, summary)
+        if old is not None and not summary.changed_anything:
+            summary.version, summary.episodes, summary.cards = old.version, old.episodes, old.cards
+            summary.seconds = time.perf_counter() - started
+            return summary
+        check("start")
+        manifest = _write_generation(index_dir, old, plan, embedder, summary, progress, check)
+        check("before-swap")
+        write_manifest(index_dir, manifest)
+        check("after-swap")
+        # Keep the previous generation: a reader that opened it a moment ago can finish.
+        remove_stale(index_dir, keep={manifest.generation} | ({old.generation} if old else set()))
+        summary.version, summary.episodes, summary.cards = (
+            manifest.version,
+            manifest.episodes,
+            manifest.cards,
+        )
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+
+def _usable_manifest(
+    index_dir: Path, embedder: Embedder, summary: ReindexSummary
+) -> Manifest | None:
+    """The current manifest if its vectors can be reused, else None (a full rebuild)."""
+    try:
+        old = read_manifest(index_dir)
+        old.check_compatible(embedder.name, LAYOUT)
+        generation = index_dir / old.generation
+        if not (generation / VECTORS_FILE).is_file() or not (generation / DATABASE_FILE).is_file():
+            raise IndexUnusableError(f"generation {old.generation} is missing files")
+        return old
+    except IndexUnusableError as exc:
+        if (index_dir / "manifest.json").exists():
+            summary.full_rebuild, summary.rebuild_reason = True, str(exc)
+        return None
+
+
+def _old_sources(index_dir: Path, old: Manifest | None) -> dict[str, tuple[str, str]]:
+    """name → (sha256, episode key) of the review files the current index was built from."""
+    if old is None:
+        return {}
+    conn = connect(index_dir / old.generation / DATABASE_FILE, readonly=True)
+    try:
+        return {
+            n: (h, k) for n, h, k in conn.execute("SELECT name, sha256, episode_key FROM sources")
+        }
+    finally:
+        conn.close()
+
+
+def review_files(reviews_dir: Path) -> list[Path]:
+    """Review files in a folder, by name; hidden and temporary files are ignored."""
+    return sorted(
+        p
+        for p in reviews_dir.iterdir()
+        if p.is_file() and p.suffix.lower() in REVIEW_SUFFIXES and not p.name.startswith((".", "~"))
+    )
+
+
+def _plan(
+    reviews_dir: Path, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
+) -> _Plan:
+    plan = _Plan(keep={}, parsed={}, drop=set())
+    present: set[str] = set()
+    for path in review_files(reviews_dir):
+        name = path.name
+        present.add(name)
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        previous = old_sources.get(name)
+        if previous is not None and previous[0] == digest:
+            plan.keep[name] = digest
+            summary.unchanged += 1
+            continue
+        try:
+            review = parse_review_bytes(data, path)
+        except ReviewFormatError as exc:
+            summary.failed.append(exc)
+            if previous is not None:  # the last good version keeps serving
+                plan.keep[name] = previous[0]
+            continue
+        plan.parsed[name] = (digest, review)
+        if previous is None:
+            summary.added.append(name)
+        else:
+            summary.changed.append(name)
+            plan.drop.add(name)
+    for name in old_sources.keys() - present:
+        plan.drop.add(name)
+        summary.removed.append(name)
+    _reject_duplicate_episodes(plan, old_sources, summary)
+    return plan
+
+
+def _reject_duplicate_episodes(
+    plan: _Plan, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
+) -> None:
+    """Two files may not review the same episode: the later name is reported and skipped."""
+    owners = {old_sources[n][1]: n for n in plan.keep}
+    for name in sorted(plan.parsed):
+        review = plan.parsed[name][1]
+        key = review.episode.key
+        if key in owners and owners[key] != name:
+            del plan.parsed[name]
+            for bucket in (summary.added, summary.changed):
+                if name in bucket:
+                    bucket.remove(name)
+            summary.failed.append(
+                ReviewFormatError(
+                    review.episode.source_file,
+                    f"reviews the same episode ({review.episode.display_name}) as {owners[key]}; "
+                    "remove one of the two files",
+                    1,
+                )
+            )
+            if name in old_sources:
+                plan.drop.discard(name)
+                plan.keep[name] = old_sources[name][0]
+            continue
+        owners[key] = name
+
+
+def _write_generation(
+    index_dir: Path,
+    old: Manifest | None,
+    plan: _Plan,
+    embedder: Embedder,
+    summary: ReindexSummary,
+    progress: Progress | None,
+    check: Checkpoint,
+) -> Manifest:
+    version = (old.version + 1) if old else 1
+    name = new_generation_name(version)
+    tmp = index_dir / f"{TMP_PREFIX}{name}"
+    tmp.mkdir(parents=True)
+    if old is not None:
+        shutil.copyfile(index_dir / old.generation / DATABASE_FILE, tmp / DATABASE_FILE)
+        vectors = faiss.read_index(str(index_dir / old.generation / VECTORS_FILE))
+    else:
+        vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(embedder.dimension))
+    conn = connect(tmp / DATABASE_FILE, readonly=False)
+    try:
+        with conn:
+            _drop_sources(conn, vectors, plan.drop)
+            check("dropped")
+            _add_reviews(conn, vectors, plan, embedder, summary, progress)
+            check("embedded")
+            episodes = conn.execute("SELECT COUNT(*) FROM episodes").fetchone()[0]
+            cards = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        conn.execute("VACUUM")
+    finally:
+        conn.close()
+    faiss.write_index(vectors, str(tmp / VECTORS_FILE))
+    check("written")
+    for file in (VECTORS_FILE, DATABASE_FILE):
+        with open(tmp / file, "rb+") as fh:
+            os.fsync(fh.fileno())
+    final = index_dir / name
+    tmp.rename(final)
+    fsync_dir(index_dir)
+    return Manifest(
+        model=embedder.name,
+        dimension=vectors.d,
+        layout=LAYOUT,
+        generation=name,
+        version=version,
+        created=datetime.now(UTC),
+        episodes=episodes,
+        cards=cards,
+        vectors=vectors.ntotal,
+    )
+
+
+def _drop_sources(conn: sqlite3.Connection, vectors: faiss.Index, names: set[str]) -> None:
+    for name in sorted(names):
+        row = conn.execute("SELECT episode_key FROM sources WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            continue
+        (key,) = row
+        ids = [
+            rowid * MAX_PASSAGES + i
+            for rowid, count in conn.execute(
+                "SELECT rowid, passages FROM cards WHERE episode_key = ?", (key,)
+            )
+            for i in range(count)
+        ]
+        if ids:
+            # faiss's Python wrapper turns an id array into an IDSelectorBatch.
+            vectors.remove_ids(np.asarray(ids, dtype=np.int64))  # type: ignore[arg-type]
+        conn.execute("DELETE FROM cards WHERE episode_key = ?", (key,))
+        conn.execute("DELETE FROM episodes WHERE key = ?", (key,))
+        conn.execute("DELETE FROM sources WHERE name = ?", (name,))
+
+
+def _add_reviews(
+    conn: sqlite3.Connection,
+    vectors: faiss.Index,
+    plan: _Plan,
+    embedder: Embedder,
+    summary: ReindexSummary,
+    progress: Progress | None,
+) -> None:
+    ids: list[int] = []
+    texts: list[str] = []
+    for name in sorted(plan.parsed):
+        digest, review = plan.parsed[name]
+        episode = review.episode
+        conn.execute(
+            "INSERT INTO episodes (key, slug, data) VALUES (?, ?, ?)",
+            (episode.key, episode.slug, episode.model_dump_json()),
+        )
+        conn.execute(
+            "INSERT INTO sources (name, sha256, episode_key) VALUES (?, ?, ?)",
+            (name, digest, episode.key),
+        )
+        for card in review.cards:
+            card = _unique_id(conn, card)
+            passages = card_passages(card, episode)
+            cursor = conn.execute(
+                "INSERT INTO cards (id, episode_key, position, passages, data) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (card.id, episode.key, card.position, len(passages), card.model_dump_json()),
+            )
+            rowid = cursor.lastrowid
+            assert rowid is not None
+            ids.extend(rowid * MAX_PASSAGES + i for i in range(len(passages)))
+            texts.extend(passages)
+            summary.embedded_cards += 1
+    batch = 256
+    for start in range(0, len(texts), batch):
+        if progress:
+            progress(start, len(texts))
+        chunk = embedder.embed(texts[start : start + batch])
+        vectors.add_with_ids(chunk, np.asarray(ids[start : start + batch], dtype=np.int64))
+    if progress:
+        progress(len(texts), len(texts))
+
+
+def _unique_id(conn: sqlite3.Connection, card: VerdictCard) -> VerdictCard:
+    """Cards of two episodes whose slugs collide still get distinct ids."""
+    card_id, n = card.id, 2
+    while conn.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone():
+        card_id, n = f"{card.id}-{n}", n + 1
+    return card if card_id == card.id else card.model_copy(update={"id": card_id})

@@ -1,0 +1,184 @@
+"""The on-disk index: a manifest naming the current generation, each generation a folder with
+a FAISS file (vectors) and a SQLite file (episodes, cards, review-file hashes).
+
+A reindex writes a whole new generation folder beside the current one and then replaces
+`manifest.json` with one `os.replace`, which is atomic: a reader sees the old index or the new
+one, never a mix, and a crash at any point leaves the old one loadable.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, ReindexBusyError
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+VECTORS_FILE = "vectors.faiss"
+DATABASE_FILE = "claims.sqlite"
+LOCK_FILE = ".reindex.lock"
+TMP_PREFIX = "tmp-"
+GEN_PREFIX = "gen-"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY,          -- review file name, relative to the reviews folder
+    sha256 TEXT NOT NULL,
+    episode_key TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS episodes (
+    key TEXT PRIMARY KEY,
+    slug TEXT NOT NULL,
+    data TEXT NOT NULL              -- Episode as JSON
+);
+CREATE TABLE IF NOT EXISTS cards (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: vector ids derive from it
+    id TEXT NOT NULL UNIQUE,
+    episode_key TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    passages INTEGER NOT NULL,
+    data TEXT NOT NULL              -- VerdictCard as JSON
+);
+CREATE INDEX IF NOT EXISTS cards_by_episode ON cards (episode_key, position);
+"""
+
+
+class Manifest(BaseModel):
+    """What an index is and where its current files are."""
+
+    format: int = FORMAT_VERSION
+    model: str
+    dimension: int
+    layout: str
+    generation: str
+    version: int
+    created: datetime
+    episodes: int
+    cards: int
+    vectors: int
+
+    def check_compatible(self, model: str, layout: str) -> None:
+        """Raise `IndexMismatchError` unless this index was built for `model` and `layout`."""
+        if self.format != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"the index is format {self.format}, this claimbot reads format "
+                f"{FORMAT_VERSION}: run `claimbot reindex`"
+            )
+        if self.model != model:
+            raise IndexMismatchError(
+                f"the index was built with model {self.model!r}, but the configured model is "
+                f"{model!r}: run `claimbot reindex` to rebuild it"
+            )
+        if self.layout != layout:
+            raise IndexMismatchError(
+                f"the index uses passage layout {self.layout!r}, this claimbot uses {layout!r}: "
+                "run `claimbot reindex`"
+            )
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    path = index_dir / MANIFEST
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise IndexMissingError(
+            f"no index in {index_dir}: run `claimbot reindex` to build it"
+        ) from None
+    except OSError as exc:
+        raise IndexCorruptError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        return Manifest.model_validate(json.loads(raw))
+    except (ValueError, ValidationError) as exc:
+        raise IndexCorruptError(
+            f"{path} is damaged ({type(exc).__name__}): run `claimbot reindex` to rebuild the index"
+        ) from exc
+
+
+def write_manifest(index_dir: Path, manifest: Manifest) -> None:
+    """Atomically make `manifest` the current one (write a temporary file, fsync, rename)."""
+    tmp = index_dir / f"{TMP_PREFIX}{MANIFEST}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(manifest.model_dump_json(indent=2))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / MANIFEST)
+    fsync_dir(index_dir)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def new_generation_name(version: int) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{GEN_PREFIX}{version:06d}-{stamp}-{os.getpid()}"
+
+
+def remove_stale(index_dir: Path, keep: set[str]) -> list[str]:
+    """Delete temporary leftovers of crashed reindexes and generations not in `keep`.
+
+    Call only while holding the reindex lock. Returns the names removed.
+    """
+    removed: list[str] = []
+    if not index_dir.is_dir():
+        return removed
+    for entry in index_dir.iterdir():
+        name = entry.name
+        if name.startswith(TMP_PREFIX) or (name.startswith(GEN_PREFIX) and name not in keep):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(name)
+    return removed
+
+
+@contextmanager
+def reindex_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the directory's reindex lock, or raise `ReindexBusyError` at once.
+
+    An OS file lock (flock), so it is released when the holder dies, even by SIGKILL.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK_FILE, "a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise ReindexBusyError(
+                f"a reindex of {index_dir} is already running ({holder}); try again when it ends"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path)
+        conn.executescript(SCHEMA)
+    return conn

@@ -1,0 +1,47 @@
+"""Shared fixtures: paths to the review data, a fake embedder, and the real model (loaded once)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import HashingEmbedder
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parent.parent
+REFERENCE_REVIEW = REPO / "data" / "reviews" / "lex-fridman-490.txt"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def reviews_dir(tmp_path: Path) -> Path:
+    """A fresh reviews folder holding a copy of the reference review."""
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    shutil.copy(REFERENCE_REVIEW, folder / REFERENCE_REVIEW.name)
+    return folder
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path) -> Path:
+    return tmp_path / "index"
+
+
+@pytest.fixture(scope="session")
+def real_embedder():  # type: ignore[no-untyped-def]
+    """The packaged all-MiniLM-L6-v2, loaded once for the whole session."""
+    from index import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed(["warm up"])
+    return embedder

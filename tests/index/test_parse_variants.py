@@ -1,0 +1,123 @@
+"""The parser holds for every variation REVIEW-FORMAT.md describes, and broken files raise
+one error type naming the file, the line and what is wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index import ReviewFormatError, parse_review, parse_review_bytes
+from tests.conftest import TEST_DATA
+
+VARIANTS = TEST_DATA / "variants"
+BROKEN = TEST_DATA / "broken"
+EXPECTED: dict[str, Any] = json.loads((VARIANTS / "expected.json").read_text("utf-8"))
+BROKEN_EXPECTED: dict[str, Any] = json.loads((BROKEN / "expected.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_variant_header_is_parsed(name: str) -> None:
+    episode = parse_review(VARIANTS / name).episode
+    expected = EXPECTED[name]
+    assert episode.podcast == expected["podcast"]
+    assert episode.number == expected["number"]
+    assert episode.title == expected["title"]
+    assert episode.duration_minutes == expected["duration_minutes"]
+    assert [g.model_dump() for g in episode.guests] == expected["guests"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_variant_claims_match_word_for_word(name: str) -> None:
+    cards = parse_review(VARIANTS / name).cards
+    got = [
+        {
+            "headline": c.headline,
+            "quote": c.quote,
+            "verdict": c.verdict,
+            "justification": c.justification,
+        }
+        for c in cards
+    ]
+    assert got == EXPECTED[name]["claims"]
+
+
+def test_crlf_and_bom_do_not_leak_into_text() -> None:
+    raw = (VARIANTS / "crlf-bom.txt").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # the fixture really is CRLF+BOM
+    review = parse_review(VARIANTS / "crlf-bom.txt")
+    texts = [review.episode.podcast, *(c.headline for c in review.cards)]
+    assert not any("\r" in t or "\ufeff" in t for t in texts)
+
+
+def test_multi_code_point_emoji_are_kept_whole() -> None:
+    cards = parse_review(VARIANTS / "multi-codepoint-emoji.txt").cards
+    assert [c.emoji for c in cards] == ["🇯🇵", "❤️", "👩‍🔬", "3️⃣"]
+
+
+def test_unknown_labels_are_kept_and_rated_never_rejected() -> None:
+    cards = parse_review(VARIANTS / "unknown-labels.txt").cards
+    assert [c.verdict for c in cards] == [
+        "Pants on fire",
+        "Half-baked",
+        "Needs context",
+        "Mostly true",
+    ]
+    assert [c.rating for c in cards] == [1, 2, 3, 4]
+
+
+def test_dash_bullets_are_bullets() -> None:
+    cards = parse_review(VARIANTS / "dash-bullets.txt").cards
+    assert all(card.bullets for card in cards)
+    assert not any(b.startswith("-") for card in cards for b in card.bullets)
+
+
+def test_missing_optional_sections_leave_fields_empty() -> None:
+    episode = parse_review(VARIANTS / "missing-optional-sections.txt").episode
+    assert episode.quick_take is None and episode.bottom_line is None
+
+
+def test_a_line_ending_only_in_cr_still_parses() -> None:
+    text = (VARIANTS / "single-guest.txt").read_bytes().replace(b"\n", b"\r")
+    assert parse_review_bytes(text, "mac.txt").cards
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_EXPECTED))
+def test_broken_file_raises_review_format_error_naming_file_and_line(name: str) -> None:
+    expected = BROKEN_EXPECTED[name]
+    with pytest.raises(ReviewFormatError) as caught:
+        parse_review(BROKEN / name)
+    error = caught.value
+    message = str(error)
+    assert error.path.name == name
+    for fragment in expected["mentions"]:
+        assert fragment.casefold() in message.casefold()
+    if expected["line"] is not None:
+        assert error.line == expected["line"]
+        assert f"line {expected['line']}" in message
+
+
+def test_a_claim_without_verdict_names_that_claim() -> None:
+    with pytest.raises(ReviewFormatError) as caught:
+        parse_review(BROKEN / "claim-without-verdict.txt")
+    assert caught.value.claim == "Home Batteries Always Save Money"
+    assert "Verdict:" in str(caught.value)
+
+
+def test_a_missing_file_is_a_review_format_error(tmp_path: Path) -> None:
+    with pytest.raises(ReviewFormatError, match="cannot read"):
+        parse_review(tmp_path / "gone.txt")
+
+
+def test_an_oversized_file_is_refused_before_parsing() -> None:
+    with pytest.raises(ReviewFormatError, match="at most"):
+        parse_review_bytes(b"x" * 3_000_000, "huge.txt")
+
+
+@pytest.mark.parametrize(
+    "name", ["compute-frontier-112.txt", "gut-feeling-37.txt", "money-matters-205.txt"]
+)
+def test_the_made_up_eval_reviews_parse_to_eight_claims(name: str) -> None:
+    assert len(parse_review(TEST_DATA / "reviews" / name).cards) == 8
