@@ -69,7 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("claim", "show one claim in full by its id")
     p.add_argument("id", help="a claim id, as `verdicts` prints it")
     p.set_defaults(run=cmd_claim)
+
+    for register in _extensions():
+        register(command)
     return parser
+
+
+CommandFactory = Callable[[str, str], argparse.ArgumentParser]
+"""`command(name, help)` → a subparser with the common flags (`--index`, `--json`)."""
+
+
+def _extensions() -> list[Callable[[CommandFactory], None]]:
+    """Commands that live in their own modules. Each module has `register(command)`, which
+    adds its subcommands and sets `run=` to a function `(args, settings) -> exit status`."""
+    return []
 
 
 def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:
@@ -110,24 +123,24 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
         return 130
 
 
-def _embedder(args: argparse.Namespace, settings: Settings) -> Embedder:
+def embedder_for(args: argparse.Namespace, settings: Settings) -> Embedder:
     given: Embedder | None = args.embedder
     return given if given is not None else make_embedder(settings)
 
 
-def _emit(data: Any) -> None:
+def emit_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False))
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = _embedder(args, settings)
+    embedder = embedder_for(args, settings)
     bar = _ProgressBar(enabled=not args.json and sys.stderr.isatty())
     try:
         summary = reindex(settings.reviews_dir, settings.index_dir, embedder, progress=bar.update)
     finally:
         bar.close()
     if args.json:
-        _emit(render.summary_json(summary))
+        emit_json(render.summary_json(summary))
     else:
         print(render.render_summary(summary))
     _report_failures(summary)
@@ -172,11 +185,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise ClaimbotError("give either a QUESTION or --questions FILE")
     if not 1 <= args.results <= 10:
         raise ClaimbotError("--results must be between 1 and 10")
-    index = open_index(settings, _embedder(args, settings))
+    index = open_index(settings, embedder_for(args, settings))
     if args.question is not None:
         answer = index.ask(args.question, k=args.results)
         if args.json:
-            _emit(render.answer_json(answer))
+            emit_json(render.answer_json(answer))
         else:
             print(render.render_answer(answer))
         return 0
@@ -187,7 +200,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for question, vector in zip(batch, vectors, strict=True):
             answer = index.answer(question, vector, k=args.results)
             if args.json:
-                _emit(render.answer_json(answer))
+                emit_json(render.answer_json(answer))
             else:
                 print(f"? {question}\n{render.render_answer(answer)}\n")
     return 0
@@ -213,31 +226,31 @@ def _read_questions(path: Path) -> Iterator[str]:
 
 
 def cmd_verdicts(args: argparse.Namespace, settings: Settings) -> int:
-    index = open_index(settings, _embedder(args, settings))
+    index = open_index(settings, embedder_for(args, settings))
     episode = index.find_episode(args.episode)
     cards = index.episode_cards(episode)
     if args.json:
-        _emit(render.verdicts_json(episode, cards))
+        emit_json(render.verdicts_json(episode, cards))
     else:
         print(render.render_verdicts(episode, cards))
     return 0
 
 
 def cmd_episodes(args: argparse.Namespace, settings: Settings) -> int:
-    index = open_index(settings, _embedder(args, settings))
+    index = open_index(settings, embedder_for(args, settings))
     summaries = index.episodes()
     if args.json:
-        _emit(render.episodes_json(summaries))
+        emit_json(render.episodes_json(summaries))
     else:
         print(render.render_episodes(summaries))
     return 0
 
 
 def cmd_claim(args: argparse.Namespace, settings: Settings) -> int:
-    index = open_index(settings, _embedder(args, settings))
+    index = open_index(settings, embedder_for(args, settings))
     hit = index.card(args.id)
     if args.json:
-        _emit(
+        emit_json(
             {
                 **render.verdicts_json(hit.episode, [hit.card])["claims"][0],
                 "episode": render.episode_json(hit.episode),

@@ -15,6 +15,7 @@ from index.errors import (
     ReindexBusyError,
     ReviewFormatError,
 )
+from index.live import LiveIndex
 from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
 from index.parse import parse_review, parse_review_bytes
 from index.rating import rate_verdict, rating_colour
@@ -38,6 +39,7 @@ __all__ = [
     "IndexMismatchError",
     "IndexMissingError",
     "IndexUnusableError",
+    "LiveIndex",
     "ModelLoadError",
     "NotFoundError",
     "ParsedReview",

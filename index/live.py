@@ -1,0 +1,75 @@
+"""An index that follows the folder: reopened when any process publishes a new generation.
+
+Long-running front ends (the Discord bot) hold a `LiveIndex` instead of a `ClaimIndex`. Each
+question takes `current` once and uses that generation throughout, so a swap mid-question
+never mixes two indexes; the old generation is closed only after its replacement is in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from index.embed import Embedder
+from index.errors import IndexMissingError
+from index.reindex import Progress, ReindexSummary, reindex
+from index.search import DEFAULT_MIN_SCORE, ClaimIndex
+from index.store import read_manifest
+
+log = logging.getLogger(__name__)
+
+
+class LiveIndex:
+    """The newest published generation of one index folder, safe to share between threads."""
+
+    def __init__(
+        self, index_dir: Path, embedder: Embedder, min_score: float = DEFAULT_MIN_SCORE
+    ) -> None:
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self.min_score = min_score
+        self._current: ClaimIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> ClaimIndex:
+        """The generation to use now; raises `IndexMissingError` etc. if none can serve."""
+        if self._current is None:
+            self.refresh()
+        assert self._current is not None
+        return self._current
+
+    @property
+    def loaded(self) -> bool:
+        return self._current is not None
+
+    def refresh(self) -> bool:
+        """Open the published generation if it is newer than the loaded one. True if swapped.
+
+        If the new generation cannot be opened, the loaded one keeps serving and the error
+        propagates (or, with nothing loaded, is raised as is).
+        """
+        with self._lock:
+            try:
+                version = read_manifest(self.index_dir).version
+            except IndexMissingError:
+                if self._current is not None:
+                    return False
+                raise
+            if self._current is not None and self._current.version == version:
+                return False
+            fresh = ClaimIndex.open(self.index_dir, self.embedder, self.min_score)
+            previous, self._current = self._current, fresh
+        log.info("serving index version %d (%d cards)", fresh.version, fresh.manifest.cards)
+        # Questions already running on `previous` keep their reference; SQLite reads on a
+        # closed connection would fail, so it is left to the garbage collector to close.
+        del previous
+        return True
+
+    def reindex(self, reviews_dir: Path, progress: Progress | None = None) -> ReindexSummary:
+        """Reindex `reviews_dir` into this folder, then serve the result. Blocking: call it
+        from a worker thread. Questions keep using the old generation until the swap."""
+        summary = reindex(reviews_dir, self.index_dir, self.embedder, progress=progress)
+        self.refresh()
+        return summary
