@@ -18,15 +18,19 @@ from index.errors import (
 from index.live import LiveIndex
 from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
 from index.parse import parse_review, parse_review_bytes
+from index.policy import BASELINE_POLICY, AnswerPolicy
 from index.rating import rate_verdict, rating_colour
 from index.reindex import ReindexSummary, reindex, review_files
-from index.search import DEFAULT_MIN_SCORE, ClaimIndex, EpisodeSummary
+from index.search import DEFAULT_MIN_SCORE, DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 
 __all__ = [
+    "BASELINE_POLICY",
     "DEFAULT_MIN_SCORE",
     "DEFAULT_MODEL",
+    "DEFAULT_POLICY",
     "AnalysisBlock",
     "Answer",
+    "AnswerPolicy",
     "Backend",
     "ClaimIndex",
     "ClaimbotError",

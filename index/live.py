@@ -13,8 +13,9 @@ from pathlib import Path
 
 from index.embed import Embedder
 from index.errors import IndexMissingError
+from index.policy import AnswerPolicy
 from index.reindex import Progress, ReindexSummary, reindex
-from index.search import DEFAULT_MIN_SCORE, ClaimIndex
+from index.search import DEFAULT_POLICY, ClaimIndex
 from index.store import read_manifest
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,11 @@ class LiveIndex:
     """The newest published generation of one index folder, safe to share between threads."""
 
     def __init__(
-        self, index_dir: Path, embedder: Embedder, min_score: float = DEFAULT_MIN_SCORE
+        self, index_dir: Path, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
     ) -> None:
         self.index_dir = index_dir
         self.embedder = embedder
-        self.min_score = min_score
+        self.policy = policy
         self._current: ClaimIndex | None = None
         self._lock = threading.Lock()
 
@@ -59,7 +60,7 @@ class LiveIndex:
                 raise
             if self._current is not None and self._current.version == version:
                 return False
-            fresh = ClaimIndex.open(self.index_dir, self.embedder, self.min_score)
+            fresh = ClaimIndex.open(self.index_dir, self.embedder, self.policy)
             previous, self._current = self._current, fresh
         log.info("serving index version %d (%d cards)", fresh.version, fresh.manifest.cards)
         # Questions already running on `previous` keep their reference; SQLite reads on a

@@ -38,6 +38,11 @@ class Episode(BaseModel):
     guests: tuple[Guest, ...] = ()
     quick_take: str | None = None
     bottom_line: str | None = None
+    commentary: tuple[str, ...] = Field(
+        (),
+        description="the review's paragraphs outside its claims (quick take, what to believe, "
+        "bottom line, guest credentials): topics the episode touches without a verdict",
+    )
     source_file: str
 
     @property

@@ -177,6 +177,7 @@ class _ReviewParser:
             guests=guests,
             quick_take=_prose(sections.get("quick_take")),
             bottom_line=_prose(sections.get("bottom_line")),
+            commentary=_commentary(sections),
             source_file=str(self.path),
         )
 
@@ -191,6 +192,7 @@ class _ClaimsParser:
         self.episode = episode
         self.heading_line = heading_line
         self.lines = lines
+        self.next_suffix: dict[str, int] = {}  # base card id → next number to try
 
     def parse(self) -> list[VerdictCard]:
         starts = [i for i in range(len(self.lines)) if self._is_headline(i)]
@@ -238,9 +240,12 @@ class _ClaimsParser:
         quote, speaker, body = _split_quote(body)
         label, justification = self._verdict(block, verdict_at, headline)
         base_id = f"{self.episode.slug}/{slugify(headline, 48)}"
-        card_id, k = base_id, 2
+        # Resume numbering where the last duplicate of this base stopped: a file repeating one
+        # headline thousands of times would otherwise cost quadratic time.
+        card_id, k = base_id, self.next_suffix.get(base_id, 2)
         while card_id in used_ids:
             card_id, k = f"{base_id}-{k}", k + 1
+        self.next_suffix[base_id] = k
         return VerdictCard(
             id=card_id,
             episode_key=self.episode.key,
@@ -308,20 +313,22 @@ def _split_quote(body: list[_Line]) -> tuple[str, str | None, list[_Line]]:
 def _analysis(body: list[_Line]) -> list[AnalysisBlock]:
     """Paragraphs and bullets in order. Lines of one paragraph are joined; an indented line
     right after a bullet continues it (wrapped exports)."""
-    blocks: list[AnalysisBlock] = []
+    # Lines are collected and joined once per block: joining as they come is quadratic in a
+    # paragraph's length, which a hostile file can make a million lines long.
+    blocks: list[tuple[list[str], bool]] = []  # (lines, is a bullet)
     previous: _Line | None = None
     for line in body:
         adjacent = previous is not None and line.number == previous.number + 1
         bullet = _BULLET.match(line.text)
         if bullet:
-            blocks.append(AnalysisBlock(text=bullet["text"].strip(), bullet=True))
-        elif adjacent and blocks and (not blocks[-1].bullet or line.raw[:1].isspace()):
-            last = blocks[-1]
-            blocks[-1] = AnalysisBlock(text=f"{last.text} {line.text}", bullet=last.bullet)
+            blocks.append(([bullet["text"].strip()], True))
+        elif adjacent and blocks and (not blocks[-1][1] or line.raw[:1].isspace()):
+            blocks[-1][0].append(line.text)
         else:
-            blocks.append(AnalysisBlock(text=line.text))
+            blocks.append(([line.text], False))
         previous = line
-    return [b for b in blocks if b.text]
+    joined = (AnalysisBlock(text=" ".join(parts), bullet=is_bullet) for parts, is_bullet in blocks)
+    return [b for b in joined if b.text]
 
 
 def _prose(section: tuple[int, list[_Line]] | None) -> str | None:
@@ -335,6 +342,21 @@ def _prose(section: tuple[int, list[_Line]] | None) -> str | None:
         paragraphs[-1].append(line.text)
         previous = line.number
     return "\n\n".join(" ".join(p) for p in paragraphs) or None
+
+
+_COMMENTARY_SECTIONS = ("quick_take", "believe", "bottom_line", "credentials")
+_MIN_COMMENTARY_WORDS = 4  # skips name lines and stubs like "Key takeaways:"
+
+
+def _commentary(sections: dict[str, tuple[int, list[_Line]]]) -> tuple[str, ...]:
+    """Every paragraph or list item of the sections outside the claims, in file order."""
+    paragraphs = []
+    for name in _COMMENTARY_SECTIONS:
+        for line in sections.get(name, (0, []))[1]:
+            text = regex.sub(r"^(?:\d+[.)]|[•◦‣▪●·*-])\s*", "", line.text)
+            if len(text.split()) >= _MIN_COMMENTARY_WORDS:
+                paragraphs.append(text)
+    return tuple(paragraphs)
 
 
 def _published(text: str) -> tuple[date | None, int | None, str | None]:

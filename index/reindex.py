@@ -25,7 +25,13 @@ from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
 from index.models import ParsedReview, VerdictCard
 from index.parse import parse_review_bytes
-from index.passages import LAYOUT, MAX_PASSAGES, card_passages
+from index.passages import (
+    DEFAULT_LAYOUT,
+    card_passages,
+    card_vector_ids,
+    commentary_passages,
+    commentary_vector_ids,
+)
 from index.store import (
     DATABASE_FILE,
     TMP_PREFIX,
@@ -83,15 +89,20 @@ def reindex(
     embedder: Embedder,
     progress: Progress | None = None,
     checkpoint: Checkpoint | None = None,
+    layout: str = DEFAULT_LAYOUT,
 ) -> ReindexSummary:
-    """Bring the index in `index_dir` up to date with the review files in `reviews_dir`."""
+    """Bring the index in `index_dir` up to date with the review files in `reviews_dir`.
+
+    `layout` names how cards become passages (index/passages.py); an index built with another
+    layout or model is rebuilt in full.
+    """
     started = time.perf_counter()
     check = checkpoint or (lambda stage: None)
     if not reviews_dir.is_dir():
         raise ReviewFormatError(reviews_dir, "the reviews folder does not exist")
     with reindex_lock(index_dir):
         summary = ReindexSummary()
-        old = _usable_manifest(index_dir, embedder, summary)
+        old = _usable_manifest(index_dir, embedder, layout, summary)
         remove_stale(index_dir, keep={old.generation} if old else set())
         old_sources = _old_sources(index_dir, old)
         plan = _plan(reviews_dir, old_sources, summary)
@@ -100,7 +111,9 @@ def reindex(
             summary.seconds = time.perf_counter() - started
             return summary
         check("start")
-        manifest = _write_generation(index_dir, old, plan, embedder, summary, progress, check)
+        manifest = _write_generation(
+            index_dir, old, plan, embedder, layout, summary, progress, check
+        )
         check("before-swap")
         write_manifest(index_dir, manifest)
         check("after-swap")
@@ -116,12 +129,12 @@ def reindex(
 
 
 def _usable_manifest(
-    index_dir: Path, embedder: Embedder, summary: ReindexSummary
+    index_dir: Path, embedder: Embedder, layout: str, summary: ReindexSummary
 ) -> Manifest | None:
     """The current manifest if its vectors can be reused, else None (a full rebuild)."""
     try:
         old = read_manifest(index_dir)
-        old.check_compatible(embedder.name, LAYOUT)
+        old.check_compatible(embedder.name, layout)
         generation = index_dir / old.generation
         if not (generation / VECTORS_FILE).is_file() or not (generation / DATABASE_FILE).is_file():
             raise IndexUnusableError(f"generation {old.generation} is missing files")
@@ -222,6 +235,7 @@ def _write_generation(
     old: Manifest | None,
     plan: _Plan,
     embedder: Embedder,
+    layout: str,
     summary: ReindexSummary,
     progress: Progress | None,
     check: Checkpoint,
@@ -240,7 +254,7 @@ def _write_generation(
         with conn:
             _drop_sources(conn, vectors, plan.drop)
             check("dropped")
-            _add_reviews(conn, vectors, plan, embedder, summary, progress)
+            _add_reviews(conn, vectors, plan, embedder, layout, summary, progress)
             check("embedded")
             episodes = conn.execute("SELECT COUNT(*) FROM episodes").fetchone()[0]
             cards = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
@@ -258,7 +272,7 @@ def _write_generation(
     return Manifest(
         model=embedder.name,
         dimension=vectors.d,
-        layout=LAYOUT,
+        layout=layout,
         generation=name,
         version=version,
         created=datetime.now(UTC),
@@ -275,11 +289,18 @@ def _drop_sources(conn: sqlite3.Connection, vectors: faiss.Index, names: set[str
             continue
         (key,) = row
         ids = [
-            rowid * MAX_PASSAGES + i
+            vid
             for rowid, count in conn.execute(
                 "SELECT rowid, passages FROM cards WHERE episode_key = ?", (key,)
             )
-            for i in range(count)
+            for vid in card_vector_ids(rowid, count)
+        ]
+        ids += [
+            vid
+            for rowid, count in conn.execute(
+                "SELECT rowid, passages FROM episodes WHERE key = ?", (key,)
+            )
+            for vid in commentary_vector_ids(rowid, count)
         ]
         if ids:
             # faiss's Python wrapper turns an id array into an IDSelectorBatch.
@@ -294,6 +315,7 @@ def _add_reviews(
     vectors: faiss.Index,
     plan: _Plan,
     embedder: Embedder,
+    layout: str,
     summary: ReindexSummary,
     progress: Progress | None,
 ) -> None:
@@ -302,17 +324,21 @@ def _add_reviews(
     for name in sorted(plan.parsed):
         digest, review = plan.parsed[name]
         episode = review.episode
-        conn.execute(
-            "INSERT INTO episodes (key, slug, data) VALUES (?, ?, ?)",
-            (episode.key, episode.slug, episode.model_dump_json()),
+        commentary = commentary_passages(episode)
+        cursor = conn.execute(
+            "INSERT INTO episodes (key, slug, passages, data) VALUES (?, ?, ?, ?)",
+            (episode.key, episode.slug, len(commentary), episode.model_dump_json()),
         )
+        assert cursor.lastrowid is not None
+        ids.extend(commentary_vector_ids(cursor.lastrowid, len(commentary)))
+        texts.extend(commentary)
         conn.execute(
             "INSERT INTO sources (name, sha256, episode_key) VALUES (?, ?, ?)",
             (name, digest, episode.key),
         )
         for card in review.cards:
             card = _unique_id(conn, card)
-            passages = card_passages(card, episode)
+            passages = card_passages(card, layout)
             cursor = conn.execute(
                 "INSERT INTO cards (id, episode_key, position, passages, data) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -320,7 +346,7 @@ def _add_reviews(
             )
             rowid = cursor.lastrowid
             assert rowid is not None
-            ids.extend(rowid * MAX_PASSAGES + i for i in range(len(passages)))
+            ids.extend(card_vector_ids(rowid, len(passages)))
             texts.extend(passages)
             summary.embedded_cards += 1
     batch = 256

@@ -18,13 +18,14 @@ import numpy as np
 
 from index.embed import Embedder, Vectors
 from index.errors import ClaimbotError, IndexCorruptError, NotFoundError
+from index.lexical import LexicalIndex
 from index.models import Answer, Episode, Hit, VerdictCard
-from index.passages import LAYOUT, MAX_PASSAGES
+from index.passages import card_rowid, is_commentary
+from index.policy import AnswerPolicy
 from index.store import DATABASE_FILE, VECTORS_FILE, Manifest, connect, read_manifest
 
-DEFAULT_MIN_SCORE = 0.45
-"""Cosine similarity at or above which the best card answers a question. Chosen on the labelled
-questions' tuning split (see docs/retrieval.md); a setting overrides it."""
+DEFAULT_POLICY = AnswerPolicy()
+DEFAULT_MIN_SCORE = DEFAULT_POLICY.threshold
 
 MAX_QUESTION_CHARS = 2000
 """Longer questions are cut before embedding; the model reads 256 tokens at most anyway."""
@@ -36,6 +37,15 @@ class EpisodeSummary:
     claims: int
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """Raw search output for one question: best score per card rowid, and the best
+    commentary score (None when the index has no commentary)."""
+
+    cards: list[tuple[int, float]]
+    commentary: float | None
+
+
 class ClaimIndex:
     """A read-only view of one index generation, safe to share between threads."""
 
@@ -45,23 +55,27 @@ class ClaimIndex:
         vectors: faiss.Index,
         db: sqlite3.Connection,
         embedder: Embedder,
-        min_score: float = DEFAULT_MIN_SCORE,
+        policy: AnswerPolicy = DEFAULT_POLICY,
     ) -> None:
         self.manifest = manifest
         self._vectors = vectors
         self._db = db
         self._db_lock = threading.Lock()
         self.embedder = embedder
-        self.min_score = min_score
+        self.policy = policy
+        self._has_commentary = bool(
+            db.execute("SELECT COALESCE(SUM(passages), 0) FROM episodes").fetchone()[0]
+        )
+        self._lexical = self._build_lexical() if policy.lexical_weight > 0 else None
 
     @classmethod
     def open(
-        cls, index_dir: Path, embedder: Embedder, min_score: float = DEFAULT_MIN_SCORE
+        cls, index_dir: Path, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
     ) -> ClaimIndex:
         """Load the current generation; raise an `IndexUnusableError` subclass if it cannot
         serve (missing, built with another model, damaged)."""
         manifest = read_manifest(index_dir)
-        manifest.check_compatible(embedder.name, LAYOUT)
+        manifest.check_compatible(embedder.name)
         generation = index_dir / manifest.generation
         try:
             vectors = faiss.read_index(str(generation / VECTORS_FILE))
@@ -76,7 +90,7 @@ class ClaimIndex:
                 f"the index in {index_dir} is inconsistent (dimension {vectors.d} vs "
                 f"{manifest.dimension}, {cards} cards vs {manifest.cards}): run `claimbot reindex`"
             )
-        return cls(manifest, vectors, db, embedder, min_score)
+        return cls(manifest, vectors, db, embedder, policy)
 
     def close(self) -> None:
         self._db.close()
@@ -84,6 +98,10 @@ class ClaimIndex:
     @property
     def version(self) -> int:
         return self.manifest.version
+
+    @property
+    def min_score(self) -> float:
+        return self.policy.threshold
 
     # -- asking -------------------------------------------------------------------------
 
@@ -96,30 +114,62 @@ class ClaimIndex:
         return self.answer(question, vector, k)
 
     def answer(self, question: str, vector: Vectors, k: int = 3) -> Answer:
-        """Answered: the best card and the others that also clear the threshold.
+        """Answered: the best card and the others that also clear the policy.
         Not answered: the `k` closest cards, which the front ends label as no match."""
-        hits = self.search_vector(vector, k)
-        answered = bool(hits) and hits[0].score >= self.min_score
-        if answered:
-            hits = [h for h in hits if h.score >= self.min_score]
+        scored = self._score(question, vector, k)
+        policy = self.policy
+        answering = [
+            (rowid, score)
+            for rowid, score in scored.cards
+            if policy.confidence(score, scored.commentary) >= policy.threshold
+        ]
+        answered = bool(answering) and answering[0] == scored.cards[0]
+        hits = self._hits(answering if answered else scored.cards)
         return Answer(question=question, answered=answered, hits=tuple(hits))
 
-    def search_vector(self, vector: Vectors, k: int) -> list[Hit]:
-        """Cards ranked by their best passage's cosine similarity to `vector`."""
+    def search_vector(self, vector: Vectors, k: int, question: str = "") -> list[Hit]:
+        """The `k` best cards for a question vector (and its text, for the lexical blend)."""
+        return self._hits(self._score(question, vector, k).cards)
+
+    def _score(self, question: str, vector: Vectors, k: int) -> _Scored:
         if self._vectors.ntotal == 0 or k <= 0:
-            return []
-        fetch = min(self._vectors.ntotal, max(k * 8, 32))
+            return _Scored([], None)
+        # Several passages per card and the commentary share the index: fetch enough to
+        # find k distinct cards in nearly every case.
+        fetch = min(self._vectors.ntotal, max(k * 16, 64))
         scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
         best: dict[int, float] = {}
+        commentary: float | None = None
         for score, vid in zip(scores[0], ids[0], strict=True):
             if vid < 0:
                 continue
-            rowid = int(vid) // MAX_PASSAGES
-            if rowid not in best:  # FAISS returns best first, so the first is the max
-                best[rowid] = float(score)
-            if len(best) >= k:
-                break
-        return self._hits(list(best.items()))
+            if is_commentary(int(vid)):
+                commentary = float(score) if commentary is None else commentary
+                continue
+            # FAISS returns best first, so a card's first passage is its best one.
+            best.setdefault(card_rowid(int(vid)), float(score))
+        if commentary is None and self._has_commentary:
+            # Not among the fetched: it scores at most the lowest fetched passage.
+            commentary = float(scores[0][ids[0] >= 0].min())
+        if self._lexical is not None and question:
+            weight = self.policy.lexical_weight
+            lexical = self._lexical.scores(_clean_question(question))
+            floor = min(best.values(), default=0.0)
+            best = {
+                rowid: best.get(rowid, floor) + weight * lexical.get(rowid, 0.0)
+                for rowid in best.keys() | lexical.keys()
+            }
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
+        return _Scored(ranked, commentary if self._has_commentary else None)
+
+    def _build_lexical(self) -> LexicalIndex:
+        with self._db_lock:
+            rows = self._db.execute("SELECT rowid, data FROM cards").fetchall()
+        cards = [(rowid, VerdictCard.model_validate_json(data)) for rowid, data in rows]
+        return LexicalIndex(
+            [rowid for rowid, _ in cards],
+            [f"{c.headline} {c.quote} {c.analysis_text()}" for _, c in cards],
+        )
 
     def _hits(self, scored: list[tuple[int, float]]) -> list[Hit]:
         if not scored:

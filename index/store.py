@@ -21,6 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, ReindexBusyError
+from index.passages import DEFAULT_LAYOUT, LAYOUTS
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -37,8 +38,10 @@ CREATE TABLE IF NOT EXISTS sources (
     episode_key TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS episodes (
-    key TEXT PRIMARY KEY,
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: commentary vector ids use it
+    key TEXT NOT NULL UNIQUE,
     slug TEXT NOT NULL,
+    passages INTEGER NOT NULL,      -- commentary passages embedded
     data TEXT NOT NULL              -- Episode as JSON
 );
 CREATE TABLE IF NOT EXISTS cards (
@@ -67,8 +70,9 @@ class Manifest(BaseModel):
     cards: int
     vectors: int
 
-    def check_compatible(self, model: str, layout: str) -> None:
-        """Raise `IndexMismatchError` unless this index was built for `model` and `layout`."""
+    def check_compatible(self, model: str, layout: str | None = None) -> None:
+        """Raise `IndexMismatchError` unless this index was built for `model` (and `layout`,
+        when given; readers accept any known layout)."""
         if self.format != FORMAT_VERSION:
             raise IndexMismatchError(
                 f"the index is format {self.format}, this claimbot reads format "
@@ -79,9 +83,10 @@ class Manifest(BaseModel):
                 f"the index was built with model {self.model!r}, but the configured model is "
                 f"{model!r}: run `claimbot reindex` to rebuild it"
             )
-        if self.layout != layout:
+        if self.layout not in LAYOUTS or (layout is not None and self.layout != layout):
             raise IndexMismatchError(
-                f"the index uses passage layout {self.layout!r}, this claimbot uses {layout!r}: "
+                f"the index uses passage layout {self.layout!r}, this claimbot uses "
+                f"{layout or DEFAULT_LAYOUT!r}: "
                 "run `claimbot reindex`"
             )
 

@@ -16,7 +16,7 @@ from index import (
     parse_review,
     reindex,
 )
-from index.passages import card_passages
+from index.passages import card_passages, commentary_passages
 from index.store import LOCK_FILE, read_manifest, reindex_lock
 from tests.conftest import REFERENCE_REVIEW
 from tests.fakes import HashingEmbedder
@@ -24,7 +24,8 @@ from tests.fakes import HashingEmbedder
 
 def _passages_of(path: Path) -> int:
     review = parse_review(path)
-    return sum(len(card_passages(card, review.episode)) for card in review.cards)
+    cards = sum(len(card_passages(card)) for card in review.cards)
+    return cards + len(commentary_passages(review.episode))
 
 
 SECOND_REVIEW = REFERENCE_REVIEW.read_text(encoding="utf-8").replace("Episode #490", "Episode #491")

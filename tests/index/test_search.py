@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from index import ClaimbotError, ClaimIndex, NotFoundError, reindex
+from index import AnswerPolicy, ClaimbotError, ClaimIndex, NotFoundError, reindex
 from tests.fakes import HashingEmbedder
 
 
 @pytest.fixture
 def index(reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder) -> ClaimIndex:
     reindex(reviews_dir, index_dir, embedder)
-    return ClaimIndex.open(index_dir, embedder, min_score=0.3)
+    return ClaimIndex.open(index_dir, embedder, AnswerPolicy(threshold=0.3))
 
 
 @pytest.mark.parametrize(
