@@ -3,6 +3,14 @@
 Never imports discord and never prints; front ends (`bot/`) use only what is exported here.
 """
 
+from index.claimreview import (
+    ClaimReviewError,
+    ClaimReviewFieldError,
+    ImportedReview,
+    claimreview_document,
+    read_claimreview_json,
+    read_claimreviews,
+)
 from index.embed import DEFAULT_MODEL, Backend, Embedder, SentenceTransformerEmbedder
 from index.errors import (
     ClaimbotError,
@@ -15,12 +23,14 @@ from index.errors import (
     ReindexBusyError,
     ReviewFormatError,
 )
+from index.feedback import FeedbackError, FeedbackStore, Gap, hash_user, normalize_question
 from index.live import LiveIndex
 from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
 from index.parse import parse_review, parse_review_bytes
 from index.policy import BASELINE_POLICY, AnswerPolicy
 from index.rating import rate_verdict, rating_colour
 from index.reindex import ReindexSummary, reindex, review_files
+from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
 from index.search import DEFAULT_MIN_SCORE, DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 
 __all__ = [
@@ -33,12 +43,19 @@ __all__ = [
     "AnswerPolicy",
     "Backend",
     "ClaimIndex",
+    "ClaimReviewError",
+    "ClaimReviewFieldError",
     "ClaimbotError",
     "Embedder",
     "Episode",
     "EpisodeSummary",
+    "FeedbackError",
+    "FeedbackStore",
+    "Gap",
     "Guest",
     "Hit",
+    "ImportConflictError",
+    "ImportedReview",
     "IndexCorruptError",
     "IndexMismatchError",
     "IndexMissingError",
@@ -52,10 +69,17 @@ __all__ = [
     "ReviewFormatError",
     "SentenceTransformerEmbedder",
     "VerdictCard",
+    "WrittenReview",
+    "claimreview_document",
+    "hash_user",
+    "normalize_question",
     "parse_review",
     "parse_review_bytes",
     "rate_verdict",
     "rating_colour",
+    "read_claimreview_json",
+    "read_claimreviews",
     "reindex",
     "review_files",
+    "write_imported_reviews",
 ]
