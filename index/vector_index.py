@@ -1,0 +1,130 @@
+"""Which FAISS index holds the vectors, chosen by how many there are.
+
+Below `FLAT_LIMIT` vectors an exact flat inner-product index is used: one query scans every
+vector, which costs about 0.06 ms per thousand vectors on one core while they fit in cache, and
+it needs no training. Above it the scan dominates a question's cost (measured in
+docs/performance.md: ~8 ms at 50k vectors, ~19 ms at 100k), so the vectors move to an IVF index
+(`IndexIVFFlat`, inner product): k-means cells, of which a query scans only `nprobe`.
+
+IVF, not HNSW: an incremental reindex removes a changed review's vectors by id, which
+`IndexIVF.remove_ids` supports and an HNSW graph does not. Both kinds take the caller's 64-bit
+ids directly, and IVF's `nprobe` is saved in the file, so `faiss.read_index` gives back an index
+that searches as it was built; readers need not know which kind they hold.
+
+`fit_to_size` is called once per reindex, after vectors are added and removed: it converts
+between the kinds when the count crosses the limit (with some hysteresis), and retrains an IVF
+index whose count has grown or shrunk far from what its cells were trained for.
+"""
+
+from __future__ import annotations
+
+import math
+
+import faiss
+import numpy as np
+import numpy.typing as npt
+
+FLAT_LIMIT = 20_000
+"""Vectors at or above which IVF replaces flat search (about 2,000 cards)."""
+
+TRAINING_POINTS_PER_CELL = 40
+"""k-means sample size per cell: FAISS warns below 39; more only slows training."""
+
+TRAINING_ITERATIONS = 10
+
+IdArray = npt.NDArray[np.int64]
+VectorArray = npt.NDArray[np.float32]
+
+
+def new_vector_index(dimension: int) -> faiss.Index:
+    """An empty index for a new generation: flat until it holds enough to need IVF."""
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+
+
+def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Index:
+    """`index`, or a new index holding the same ids and vectors whose kind suits their count.
+
+    Flat stays flat below `flat_limit` (default `FLAT_LIMIT`, read at call time); IVF stays
+    IVF down to half of it (so a count hovering near the limit does not rebuild at every
+    reindex) and while its cell count is within a factor of two of the ideal for its size.
+    """
+    flat_limit = FLAT_LIMIT if flat_limit is None else flat_limit
+    count = index.ntotal
+    ivf = _as_ivf(index)
+    if ivf is None:
+        if count < flat_limit:
+            return index
+    elif count >= flat_limit // 2:
+        ideal = cells_for(count)
+        if ideal / 2 <= ivf.nlist <= ideal * 2:
+            return index
+    ids, vectors = all_vectors(index)
+    fresh = new_vector_index(index.d) if count < flat_limit else build_ivf(vectors)
+    if count:
+        fresh.add_with_ids(vectors, ids)
+    return fresh
+
+
+def cells_for(count: int) -> int:
+    """IVF cells for `count` vectors: ~2·√n keeps both the centroid scan and the lists scanned
+    small, and keeps k-means training (sampled) well under a minute at a million vectors."""
+    return max(16, min(int(2 * math.sqrt(count)), count // TRAINING_POINTS_PER_CELL))
+
+
+def probes_for(cells: int) -> int:
+    """Cells scanned per query: enough that the best passage is found as flat search finds it
+    (recall checked in docs/performance.md), few enough to stay far below a flat scan."""
+    return min(cells, max(16, cells // 32))
+
+
+def build_ivf(vectors: VectorArray) -> faiss.IndexIVF:
+    """An empty IVF index trained on (a sample of) `vectors`."""
+    count, dimension = vectors.shape
+    cells = cells_for(count)
+    # The factory builds the coarse quantizer owned by the index (no lifetime juggling).
+    index = faiss.index_factory(dimension, f"IVF{cells},Flat", faiss.METRIC_INNER_PRODUCT)
+    assert isinstance(index, faiss.IndexIVF)
+    index.cp.niter = TRAINING_ITERATIONS
+    sample = min(count, cells * TRAINING_POINTS_PER_CELL)
+    rng = np.random.default_rng(0)  # a rebuild of the same vectors gives the same cells
+    rows = np.sort(rng.choice(count, size=sample, replace=False))
+    index.train(np.ascontiguousarray(vectors[rows]))
+    index.nprobe = probes_for(cells)
+    return index
+
+
+def all_vectors(index: faiss.Index) -> tuple[IdArray, VectorArray]:
+    """Every (id, vector) an index built here holds, in no particular order."""
+    ivf = _as_ivf(index)
+    if ivf is None:
+        flat = faiss.downcast_index(index)
+        assert isinstance(flat, faiss.IndexIDMap2), f"unexpected index {type(flat).__name__}"
+        ids = faiss.vector_to_array(flat.id_map).astype(np.int64)
+        inner = faiss.downcast_index(flat.index)
+        vectors = inner.reconstruct_n(0, inner.ntotal) if inner.ntotal else _empty(index.d)
+        return ids, np.ascontiguousarray(vectors, dtype=np.float32)
+    lists = ivf.invlists
+    assert lists is not None  # every IVF index built here owns its lists
+    id_parts: list[IdArray] = []
+    vector_parts: list[VectorArray] = []
+    for cell in range(ivf.nlist):
+        size = lists.list_size(cell)
+        if not size:
+            continue
+        id_parts.append(
+            faiss.rev_swig_ptr(lists.get_ids(cell), size).astype(np.int64)  # copies
+        )
+        codes = faiss.rev_swig_ptr(lists.get_codes(cell), size * lists.code_size)
+        vector_parts.append(np.frombuffer(codes, dtype=np.float32).reshape(size, ivf.d).copy())
+    if not id_parts:
+        return np.zeros(0, dtype=np.int64), _empty(ivf.d)
+    return np.concatenate(id_parts), np.concatenate(vector_parts)
+
+
+def _as_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
+    concrete = faiss.downcast_index(index)
+    return concrete if isinstance(concrete, faiss.IndexIVF) else None
+
+
+def _empty(dimension: int) -> VectorArray:
+    return np.zeros((0, dimension), dtype=np.float32)

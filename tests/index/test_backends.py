@@ -1,0 +1,79 @@
+"""The ONNX backends: exported once into a cache folder, loaded from it afterwards, and giving
+the same vectors as PyTorch (so an index built with one backend is searched with another)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import Embedder, SentenceTransformerEmbedder
+from index.embed import ONNX_FILE, int8_target
+
+pytestmark = pytest.mark.model
+
+TEXTS = [
+    "are nvidia margins really that high?",
+    "DeepSeek kicked off a movement in China like ChatGPT did in the US",
+    "Meta's Llama community license requires reporting above 700M monthly active users.",
+    "what is the best pizza in naples",
+]
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture(scope="module", params=["onnx", "onnx-int8"])
+def onnx_embedder(request: pytest.FixtureRequest, cache_dir: Path) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(backend=request.param, cache_dir=cache_dir)
+
+
+def test_onnx_backends_give_the_torch_vectors(
+    onnx_embedder: SentenceTransformerEmbedder, real_embedder: Embedder
+) -> None:
+    cosines = (onnx_embedder.embed(TEXTS) * real_embedder.embed(TEXTS)).sum(axis=1)
+    assert cosines.min() >= 0.99, cosines
+
+
+def test_onnx_backends_return_normalized_float32_rows(
+    onnx_embedder: SentenceTransformerEmbedder,
+) -> None:
+    vectors = onnx_embedder.embed(TEXTS)
+    assert vectors.dtype == np.float32 and vectors.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_every_backend_records_the_same_model_name(
+    onnx_embedder: SentenceTransformerEmbedder, real_embedder: Embedder
+) -> None:
+    assert onnx_embedder.name == real_embedder.name
+
+
+def test_a_second_load_reuses_the_export_instead_of_exporting_again(
+    onnx_embedder: SentenceTransformerEmbedder, cache_dir: Path
+) -> None:
+    onnx_embedder.embed(TEXTS[:1])
+    exported = sorted(cache_dir.rglob("*.onnx"))
+    stamps = [p.stat().st_mtime_ns for p in exported]
+    again = SentenceTransformerEmbedder(backend=onnx_embedder.backend, cache_dir=cache_dir)
+    again.embed(TEXTS[:1])
+    assert sorted(cache_dir.rglob("*.onnx")) == exported
+    assert [p.stat().st_mtime_ns for p in exported] == stamps
+
+
+def test_the_export_lands_in_the_cache_folder_without_leftovers(
+    onnx_embedder: SentenceTransformerEmbedder, cache_dir: Path
+) -> None:
+    onnx_embedder.embed(TEXTS[:1])
+    folder = onnx_embedder.onnx_folder()
+    assert folder.parent == cache_dir and (folder / ONNX_FILE).is_file()
+    if onnx_embedder.backend == "onnx-int8":
+        assert (folder / f"onnx/model_qint8_{int8_target()}.onnx").is_file()
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith("tmp-")]
+
+
+def test_the_int8_preset_is_one_sentence_transformers_knows() -> None:
+    assert int8_target() in {"arm64", "avx2", "avx512", "avx512_vnni"}

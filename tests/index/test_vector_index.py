@@ -1,0 +1,147 @@
+"""The FAISS index kind follows the vector count: flat while small, IVF when large, and search
+and incremental removal by id stay correct across the switch (forced at a small limit here)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from index import ClaimIndex, reindex, vector_index
+from index.store import VECTORS_FILE, read_manifest
+from index.vector_index import all_vectors, fit_to_size, new_vector_index
+from tests.conftest import REPO, TEST_DATA
+from tests.fakes import HashingEmbedder
+
+DIMENSION = 32
+
+
+def _clustered(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Normalized vectors around a few centres (like topics), with sparse, spread-out ids."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((12, DIMENSION))
+    vectors = centres[rng.integers(0, 12, count)] + 0.3 * rng.standard_normal((count, DIMENSION))
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    faiss.normalize_L2(vectors)
+    ids = np.arange(count, dtype=np.int64) * 64 + 5
+    return ids, vectors
+
+
+def _filled(count: int) -> tuple[faiss.Index, np.ndarray, np.ndarray]:
+    ids, vectors = _clustered(count)
+    index = new_vector_index(DIMENSION)
+    index.add_with_ids(vectors, ids)
+    return index, ids, vectors
+
+
+def _is_ivf(index: faiss.Index) -> bool:
+    return isinstance(faiss.downcast_index(index), faiss.IndexIVF)
+
+
+def test_an_index_below_the_limit_stays_flat() -> None:
+    index, _, _ = _filled(500)
+    assert fit_to_size(index, flat_limit=1000) is index
+
+
+def test_an_index_at_the_limit_becomes_ivf_with_every_id_and_vector() -> None:
+    index, ids, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    assert _is_ivf(fitted)
+    got_ids, got_vectors = all_vectors(fitted)
+    order = np.argsort(got_ids)
+    assert np.array_equal(got_ids[order], ids)
+    assert np.array_equal(got_vectors[order], vectors)
+
+
+def test_ivf_search_finds_each_stored_vector_first() -> None:
+    index, ids, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    _, found = fitted.search(vectors[:200], 1)
+    assert np.array_equal(found[:, 0], ids[:200])
+
+
+def test_ivf_removal_by_id_removes_exactly_those_vectors() -> None:
+    index, ids, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    fitted.remove_ids(ids[:50])
+    assert fitted.ntotal == 1950
+    _, found = fitted.search(vectors[:50], 5)
+    assert not set(found.ravel()) & set(ids[:50].tolist())
+
+
+def test_ivf_settings_survive_writing_and_reading(tmp_path: Path) -> None:
+    index, _, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    faiss.write_index(fitted, str(tmp_path / "v.faiss"))
+    loaded = faiss.read_index(str(tmp_path / "v.faiss"))
+    assert faiss.extract_index_ivf(loaded).nprobe == faiss.extract_index_ivf(fitted).nprobe
+    assert np.array_equal(loaded.search(vectors[:20], 3)[1], fitted.search(vectors[:20], 3)[1])
+
+
+def test_an_ivf_index_that_shrinks_far_below_the_limit_goes_back_to_flat() -> None:
+    index, ids, _ = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    fitted.remove_ids(ids[:1700])
+    shrunk = fit_to_size(fitted, flat_limit=1000)
+    assert not _is_ivf(shrunk)
+    assert np.array_equal(np.sort(all_vectors(shrunk)[0]), ids[1700:])
+
+
+def test_an_ivf_index_that_grows_far_is_retrained_with_more_cells() -> None:
+    index, _, _ = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    more_ids, more_vectors = _clustered(30_000, seed=1)
+    fitted.add_with_ids(more_vectors, more_ids + 1)  # odd ids: distinct from the first 2000
+    grown = fit_to_size(fitted, flat_limit=1000)
+    assert faiss.extract_index_ivf(grown).nlist > faiss.extract_index_ivf(fitted).nlist
+    assert grown.ntotal == 32_000
+
+
+@pytest.fixture
+def all_reviews(tmp_path: Path) -> Path:
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    for path in [*(REPO / "data" / "reviews").glob("*.txt"), *(TEST_DATA / "reviews").glob("*")]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_reindex_past_the_limit_serves_the_same_answers_as_flat(
+    all_reviews: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = HashingEmbedder()
+    reindex(all_reviews, tmp_path / "flat", embedder)
+    monkeypatch.setattr(vector_index, "FLAT_LIMIT", 100)
+    reindex(all_reviews, tmp_path / "ivf", embedder)
+    flat = ClaimIndex.open(tmp_path / "flat", embedder)
+    ivf = ClaimIndex.open(tmp_path / "ivf", embedder)
+    assert _is_ivf(faiss.read_index(str(_vectors_file(tmp_path / "ivf"))))
+    for question in ("nvidia margins", "deepseek movement china", "claude code programming"):
+        assert [h.card.id for h in ivf.ask(question).hits] == [
+            h.card.id for h in flat.ask(question).hits
+        ]
+
+
+def test_incremental_reindex_of_an_ivf_index_removes_a_deleted_reviews_cards(
+    all_reviews: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = HashingEmbedder()
+    monkeypatch.setattr(vector_index, "FLAT_LIMIT", 100)
+    reindex(all_reviews, index_dir, embedder)
+    before = read_manifest(index_dir)
+    (all_reviews / "lex-fridman-490.txt").unlink()
+    summary = reindex(all_reviews, index_dir, embedder)
+    assert summary.removed == ["lex-fridman-490.txt"]
+    index = ClaimIndex.open(index_dir, embedder)
+    vectors = faiss.read_index(str(_vectors_file(index_dir)))
+    assert _is_ivf(vectors)
+    assert vectors.ntotal == index.manifest.vectors < before.vectors
+    hits = index.ask("nvidia chips margin is insane google tpu", k=10).hits
+    assert all(h.episode.number != 490 for h in hits)
+
+
+def _vectors_file(index_dir: Path) -> Path:
+    return index_dir / read_manifest(index_dir).generation / VECTORS_FILE
