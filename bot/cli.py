@@ -82,7 +82,9 @@ CommandFactory = Callable[[str, str], argparse.ArgumentParser]
 def _extensions() -> list[Callable[[CommandFactory], None]]:
     """Commands that live in their own modules. Each module has `register(command)`, which
     adds its subcommands and sets `run=` to a function `(args, settings) -> exit status`."""
-    return []
+    from bot import cli_bot
+
+    return [cli_bot.register]
 
 
 def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:

@@ -42,4 +42,7 @@ class Settings(BaseSettings):
     ask_cooldown: float = Field(10.0, ge=0, description="seconds between questions per member")
     shard_count: int | None = Field(None, ge=1, description="total shards (None = Discord's)")
     shard_ids: list[int] | None = Field(None, description="shards this process runs")
+    page_timeout: float = Field(
+        180.0, gt=0, description="seconds a /verdicts list keeps its page buttons"
+    )
     log_level: str = Field("INFO", description="logging level")

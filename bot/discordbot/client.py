@@ -1,0 +1,106 @@
+"""`ClaimBot`: the discord.py client, holding the settings and the live index.
+
+Everything that blocks (the model, FAISS, SQLite, reindexing) runs in worker threads through
+`ClaimBot.run_blocking`, so the event loop keeps the gateway heartbeat going and acknowledges
+every interaction within Discord's three seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord.ext import commands
+
+from bot.discordbot.errors import ClaimTree
+from bot.settings import Settings
+from index import ClaimbotError, ClaimIndex, IndexUnusableError, LiveIndex
+
+log = logging.getLogger("claimbot.discord")
+
+T = TypeVar("T")
+
+COGS = (
+    "bot.discordbot.cogs.ask",
+    "bot.discordbot.cogs.browse",
+    "bot.discordbot.cogs.moderation",
+)
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Guilds for slash commands; message content only when mentions are answered, because
+    it is a privileged intent a bot owner has to switch on in the developer portal."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    if settings.message_content:
+        intents.guild_messages = True
+        intents.message_content = True
+    return intents
+
+
+class ClaimBot(commands.AutoShardedBot):
+    """claimbot on Discord. `live` is the index it serves; tests pass one built on a fake
+    embedder, and `options` reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
+
+    def __init__(self, settings: Settings, live: LiveIndex, **options: Any) -> None:
+        if settings.shard_ids:  # this process runs some of the shards; Discord's count otherwise
+            options.setdefault("shard_ids", settings.shard_ids)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents_for(settings),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ClaimTree,
+            shard_count=settings.shard_count,
+            **options,
+        )
+        self.settings = settings
+        self.live = live
+
+    async def setup_hook(self) -> None:
+        for extension in COGS:
+            await self.load_extension(extension)
+        await self.run_blocking(self._load_model_and_index)
+        await self.sync_commands()
+
+    def _load_model_and_index(self) -> None:
+        self.live.embedder.embed(["warm up"])  # loads the model once, now, not on a first question
+        try:
+            index = self.live.current
+        except IndexUnusableError as exc:
+            log.warning("no index to serve yet (%s); a moderator can run /reindex", exc)
+        else:
+            log.info("serving %d claims from %s", index.manifest.cards, self.live.index_dir)
+
+    async def sync_commands(self) -> None:
+        """To the dev guild when one is set (instant), globally otherwise (Discord may take
+        up to an hour to show global changes)."""
+        if self.settings.dev_guild is not None:
+            guild = discord.Object(id=self.settings.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild.id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally", len(synced))
+
+    async def run_blocking(self, work: Callable[..., T], *args: Any) -> T:
+        return await asyncio.to_thread(work, *args)
+
+    async def index(self) -> ClaimIndex:
+        """The newest published generation, so a reindex by the CLI is picked up too."""
+        return await self.run_blocking(self._fresh_index)
+
+    def _fresh_index(self) -> ClaimIndex:
+        if self.live.loaded:
+            try:
+                self.live.refresh()
+            except ClaimbotError as exc:  # the loaded generation keeps serving
+                log.warning("cannot open the newest index: %s", exc)
+        return self.live.current
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: mentions are answered by the ask cog's listener."""

@@ -1,0 +1,99 @@
+"""/verdicts, /claim and /episodes: browsing what is indexed, with autocomplete."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discordbot.client import ClaimBot
+from bot.discordbot.embeds import card_embed, cut, episodes_embed
+from bot.discordbot.views import VerdictPages
+from index import ClaimIndex
+
+CHOICES_LIMIT = 25
+"""Discord shows at most 25 autocomplete choices."""
+CHOICE_LIMIT = 100
+"""A choice's name and value are at most 100 characters each."""
+
+
+class Browse(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="verdicts", description="Every claim of one episode with its verdict"
+    )
+    @app_commands.describe(episode="episode number, or part of its title")
+    async def verdicts(self, interaction: discord.Interaction, episode: str) -> None:
+        await interaction.response.defer(thinking=True)
+        index = await self.bot.index()
+        found = await self.bot.run_blocking(index.find_episode, episode)
+        cards = await self.bot.run_blocking(index.episode_cards, found)
+        view = VerdictPages(interaction.user.id, found, cards, self.bot.settings.page_timeout)
+        view.message = await interaction.followup.send(
+            embed=view.embed(),
+            view=view,
+            wait=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @verdicts.autocomplete("episode")
+    async def episode_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        index = await self.bot.index()
+        summaries = await self.bot.run_blocking(index.episodes)
+        wanted = current.strip().casefold().lstrip("#")
+        choices = [
+            app_commands.Choice(
+                name=cut(s.episode.display_name, CHOICE_LIMIT), value=s.episode.slug
+            )
+            for s in summaries
+            if wanted in f"{s.episode.number} {s.episode.display_name}".casefold()
+            and len(s.episode.slug) <= CHOICE_LIMIT
+        ]
+        return choices[:CHOICES_LIMIT]
+
+    @app_commands.command(name="claim", description="One claim in full")
+    @app_commands.describe(id="start typing its headline")
+    async def claim(self, interaction: discord.Interaction, id: str) -> None:
+        await interaction.response.defer(thinking=True)
+        index = await self.bot.index()
+        hit = await self.bot.run_blocking(index.card, id)
+        await interaction.followup.send(
+            embed=card_embed(hit, full=True), allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @claim.autocomplete("id")
+    async def claim_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        index = await self.bot.index()
+        return await self.bot.run_blocking(_claim_choices, index, current)
+
+    @app_commands.command(name="episodes", description="The reviewed episodes")
+    async def episodes(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        index = await self.bot.index()
+        summaries = await self.bot.run_blocking(index.episodes)
+        await interaction.followup.send(
+            embed=episodes_embed(summaries), allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+def _claim_choices(index: ClaimIndex, current: str) -> list[app_commands.Choice[str]]:
+    wanted = current.strip().casefold()
+    choices = []
+    for hit in index.all_cards():
+        card = hit.card
+        if wanted not in f"{card.headline} {card.id}".casefold() or len(card.id) > CHOICE_LIMIT:
+            continue
+        choices.append(app_commands.Choice(name=cut(card.headline, CHOICE_LIMIT), value=card.id))
+        if len(choices) == CHOICES_LIMIT:
+            break
+    return choices
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Browse(bot))

@@ -1,0 +1,178 @@
+"""Verdict cards, answers and listings as `discord.Embed`s that always fit Discord's limits.
+
+Discord rejects a whole message when one embed is over a limit, so every text is cut here,
+at a word boundary with an ellipsis, before it reaches the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.render_text import ABSTENTION, badge, episode_line
+from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+TOTAL_LIMIT = 6000
+FIELD_COUNT_LIMIT = 25
+
+ANALYSIS_CHARS = 1500
+"""A short analysis: the card's first paragraphs and bullets, not the whole review."""
+
+NEUTRAL_COLOUR = 0x99AAB5
+NOT_A_MATCH = "not a match"
+ELLIPSIS = "…"
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` shortened to at most `limit` characters, ending at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(ELLIPSIS)]
+    space = head.rfind(" ")
+    if space > limit // 2:  # a long unbroken word is cut mid-word rather than dropped
+        head = head[:space]
+    return head.rstrip() + ELLIPSIS
+
+
+def card_embed(hit: Hit, *, full: bool = False) -> discord.Embed:
+    """One card: the verdict badge in the title's colour, headline, quote, analysis, and the
+    episode in the footer. `full` keeps the analysis up to the description limit."""
+    card = hit.card
+    verdict = badge(card) + (f" — {card.justification}" if card.justification else "")
+    embed = discord.Embed(
+        title=cut(f"{card.emoji} {card.headline}".strip(), TITLE_LIMIT),
+        colour=card.colour,
+        description=_card_body(card, DESCRIPTION_LIMIT if full else ANALYSIS_CHARS),
+    )
+    embed.add_field(name="Verdict", value=cut(verdict, FIELD_VALUE_LIMIT), inline=False)
+    embed.set_footer(text=cut(f"{episode_line(hit.episode)} · {card.id}", FOOTER_LIMIT))
+    return embed
+
+
+def _card_body(card: VerdictCard, analysis_limit: int) -> str:
+    parts = []
+    if card.quote:
+        who = f" — {card.speaker}" if card.speaker else ""
+        parts.append(cut(f"> “{card.quote}”{who}".replace("\n", "\n> "), 1000))
+    analysis = card.analysis_text()
+    if analysis:
+        parts.append(cut(analysis, analysis_limit))
+    return cut("\n\n".join(parts), DESCRIPTION_LIMIT)
+
+
+def hit_line(hit: Hit, *, not_a_match: bool = False) -> str:
+    mark = f" *({NOT_A_MATCH})*" if not_a_match else ""
+    return f"{badge(hit.card)} · **{hit.card.headline}** — {hit.episode.display_name}{mark}"
+
+
+def answer_embeds(answer: Answer) -> list[discord.Embed]:
+    """The best card, with up to two more relevant ones listed below it; or a friendly
+    abstention naming the closest cards as not a match."""
+    if answer.answered and answer.best is not None:
+        embed = card_embed(answer.best)
+        more = [hit_line(h) for h in answer.hits[1:3]]
+        if more:
+            embed.add_field(name="Also relevant", value=_lines(more, FIELD_VALUE_LIMIT))
+        return [fit(embed)]
+    embed = discord.Embed(
+        title="No reviewed claim covers that",
+        colour=NEUTRAL_COLOUR,
+        description=f"{ABSTENTION} Try other words, or browse with `/episodes` and `/verdicts`.",
+    )
+    if answer.hits:
+        closest = [hit_line(h, not_a_match=True) for h in answer.hits]
+        embed.add_field(name="Closest reviewed claims", value=_lines(closest, FIELD_VALUE_LIMIT))
+    else:
+        embed.description = f"{ABSTENTION} Nothing is indexed yet."
+    return [fit(embed)]
+
+
+def verdicts_embed(
+    episode: Episode, cards: Sequence[VerdictCard], page: int, pages: int
+) -> discord.Embed:
+    """One page of an episode's claims, one line each with its verdict badge."""
+    lines = [f"`{c.position}.` {badge(c)} · {c.headline}" for c in cards]
+    embed = discord.Embed(
+        title=cut(episode.display_name, TITLE_LIMIT),
+        colour=NEUTRAL_COLOUR,
+        description=_lines(lines, DESCRIPTION_LIMIT),
+    )
+    if episode.credibility:
+        embed.add_field(name="Overall", value=cut(episode.credibility, FIELD_VALUE_LIMIT))
+    embed.set_footer(text=cut(f"{episode_line(episode)} · page {page}/{pages}", FOOTER_LIMIT))
+    return fit(embed)
+
+
+def episodes_embed(summaries: Sequence[EpisodeSummary]) -> discord.Embed:
+    if not summaries:
+        text = "No episodes indexed yet: a moderator can add review files and run `/reindex`."
+        return discord.Embed(title="Episodes", colour=NEUTRAL_COLOUR, description=text)
+    lines = [f"**{s.episode.display_name}** — {s.claims} claims" for s in summaries]
+    embed = discord.Embed(
+        title=f"{len(summaries)} reviewed episodes",
+        colour=NEUTRAL_COLOUR,
+        description=_lines(lines, DESCRIPTION_LIMIT),
+    )
+    return fit(embed)
+
+
+def summary_embed(summary: ReindexSummary) -> discord.Embed:
+    """What a reindex did, with every broken file and its error."""
+    embed = discord.Embed(
+        title="Reindex finished" + (" with errors" if summary.failed else ""),
+        colour=0xE67E22 if summary.failed else 0x2ECC71,
+        description=(
+            f"{summary.episodes} episodes, {summary.cards} claims (index version "
+            f"{summary.version}), {summary.seconds:.1f}s."
+        ),
+    )
+    for name, files in (
+        ("Added", summary.added),
+        ("Changed", summary.changed),
+        ("Removed", summary.removed),
+    ):
+        embed.add_field(name=name, value=_lines(files, FIELD_VALUE_LIMIT) or "none")
+    if summary.failed:
+        errors = [f"`{error}`" for error in summary.failed]
+        embed.add_field(
+            name="Not indexed (earlier versions, if any, still serve)",
+            value=_lines(errors, FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    return fit(embed)
+
+
+def _lines(lines: Sequence[str], limit: int) -> str:
+    """Whole lines up to `limit` characters, then how many were left out."""
+    kept: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        line = cut(line, limit)
+        rest = len(lines) - number
+        more = f"… and {rest} more" if rest else ""
+        if used + len(line) + 1 + len(more) > limit and kept:
+            kept.append(more)
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Enforce the field count and the 6000-character total, shortening the description
+    (the longest part) first."""
+    while len(embed.fields) > FIELD_COUNT_LIMIT:
+        embed.remove_field(-1)
+    excess = len(embed) - TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        room = max(0, len(embed.description) - excess)
+        embed.description = cut(embed.description, room) if room else None
+    while len(embed) > TOTAL_LIMIT and embed.fields:
+        embed.remove_field(-1)
+    return embed

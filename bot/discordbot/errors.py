@@ -1,0 +1,73 @@
+"""Errors in layers: a command or cog handles what it knows, the tree handles the rest.
+
+Whichever layer answers first marks the interaction as handled, so a member sees exactly one
+short ephemeral message. Expected errors (a `ClaimbotError`, a failed check) are logged at
+INFO; anything else is a bug and the log gets the full trace, the member a generic line.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from index import ClaimbotError, IndexUnusableError
+
+log = logging.getLogger("claimbot.discord")
+
+HANDLED = "claimbot_error_handled"
+GENERIC = "Something went wrong on my side; the moderators can find the details in the bot's log."
+
+
+class BotStartError(ClaimbotError):
+    """The bot cannot start: a missing or rejected token, or intents the portal refuses."""
+
+
+def is_handled(interaction: discord.Interaction) -> bool:
+    return bool(interaction.extras.get(HANDLED))
+
+
+async def tell(interaction: discord.Interaction, message: str) -> None:
+    """A short ephemeral reply to the caller, whether or not the interaction was deferred."""
+    interaction.extras[HANDLED] = True
+    none = discord.AllowedMentions.none()
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=none)
+        else:
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=none)
+    except discord.HTTPException:
+        log.warning("could not tell %s: %s", interaction.user, message, exc_info=True)
+
+
+def user_message(error: BaseException) -> str | None:
+    """What to tell a member about an expected error; None for a bug."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, IndexUnusableError):
+        return f"The index cannot answer right now: {error}. A moderator can run `/reindex`."
+    if isinstance(error, ClaimbotError):
+        return str(error)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "That command only works in a server."
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You cannot use that command here."
+    return None
+
+
+class ClaimTree(app_commands.CommandTree["discord.Client"]):
+    """The last layer: every error no command or cog answered."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        message = user_message(error)
+        if message is None:
+            log.error("/%s failed for %s", command, interaction.user, exc_info=error)
+            message = GENERIC
+        else:
+            log.info("/%s refused for %s: %s", command, interaction.user, message)
+        if not is_handled(interaction):
+            await tell(interaction, message)

@@ -1,0 +1,64 @@
+"""Starting the bot from settings: point discord.py at the configured endpoints, log in, run
+until stopped. Start-up problems become one-line `BotStartError`s, never tracebacks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bot.discordbot.client import ClaimBot
+from bot.discordbot.errors import BotStartError
+from bot.engine import live_index, make_embedder
+from bot.settings import Settings
+from index import Embedder
+
+log = logging.getLogger("claimbot.discord")
+
+
+def point_at(settings: Settings) -> None:
+    """Send REST calls and gateway connections to the configured Discord (or a stand-in).
+
+    discord.py keeps both bases as class attributes: `Route.BASE` for REST (webhooks and
+    interaction callbacks included) and `DiscordWebSocket.DEFAULT_GATEWAY`, used when the shard
+    count is fixed or a session is invalidated; otherwise the URL from `GET /gateway/bot`."""
+    discord.http.Route.BASE = settings.discord_api.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway)
+
+
+def token_of(settings: Settings) -> str:
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        raise BotStartError(
+            "no bot token: set CLAIMBOT_DISCORD_TOKEN (developer portal → your application → Bot)"
+        )
+    return token
+
+
+def build_bot(settings: Settings, embedder: Embedder | None = None, **options: Any) -> ClaimBot:
+    embedder = embedder if embedder is not None else make_embedder(settings)
+    return ClaimBot(settings, live_index(settings, embedder), **options)
+
+
+async def serve(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:
+    """Run the bot until it is closed. Raises `BotStartError` for a token or intents that
+    Discord refuses."""
+    token = token_of(settings)
+    point_at(settings)
+    bot = build_bot(settings, embedder, **options)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure as exc:
+        raise BotStartError(
+            "Discord rejected the bot token (CLAIMBOT_DISCORD_TOKEN): reset it in the developer "
+            "portal and try again"
+        ) from exc
+    except discord.PrivilegedIntentsRequired as exc:
+        raise BotStartError(
+            "Discord refused the message-content intent: enable it under Bot → Privileged "
+            "Gateway Intents, or set CLAIMBOT_MESSAGE_CONTENT=false"
+        ) from exc
