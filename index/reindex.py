@@ -32,6 +32,7 @@ from index.passages import (
     commentary_passages,
     commentary_vector_ids,
 )
+from index.search import ClaimIndex
 from index.store import (
     DATABASE_FILE,
     TMP_PREFIX,
@@ -116,7 +117,7 @@ def reindex(
             index_dir, old, plan, embedder, layout, summary, progress, check
         )
         check("before-swap")
-        write_manifest(index_dir, manifest)
+        write_manifest(index_dir, manifest, check)
         check("after-swap")
         # Keep the previous generation: a reader that opened it a moment ago can finish.
         remove_stale(index_dir, keep={manifest.generation} | ({old.generation} if old else set()))
@@ -136,9 +137,9 @@ def _usable_manifest(
     try:
         old = read_manifest(index_dir)
         old.check_compatible(embedder.name, layout)
-        generation = index_dir / old.generation
-        if not (generation / VECTORS_FILE).is_file() or not (generation / DATABASE_FILE).is_file():
-            raise IndexUnusableError(f"generation {old.generation} is missing files")
+        # Opening it as a reader would run every consistency check, so a damaged index is
+        # rebuilt instead of failing half-way through an incremental reindex.
+        ClaimIndex.open(index_dir, embedder).close()
         return old
     except IndexUnusableError as exc:
         if (index_dir / "manifest.json").exists():
@@ -262,6 +263,7 @@ def _write_generation(
         conn.execute("VACUUM")
     finally:
         conn.close()
+    check("database-written")
     vectors = fit_to_size(vectors)  # flat or IVF by count: index/vector_index.py
     faiss.write_index(vectors, str(tmp / VECTORS_FILE))
     check("written")

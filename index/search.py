@@ -15,6 +15,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from pydantic import ValidationError
 
 from index.embed import Embedder, Vectors
 from index.errors import ClaimbotError, IndexCorruptError, NotFoundError
@@ -38,9 +39,9 @@ class EpisodeSummary:
 
 
 @dataclass(frozen=True)
-class _Scored:
-    """Raw search output for one question: best score per card rowid, and the best
-    commentary score (None when the index has no commentary)."""
+class Candidates:
+    """Search output before the answer policy: the best cards as (card rowid, score), best
+    first, and the best commentary score (None when the index has no commentary)."""
 
     cards: list[tuple[int, float]]
     commentary: float | None
@@ -73,24 +74,42 @@ class ClaimIndex:
         cls, index_dir: Path, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
     ) -> ClaimIndex:
         """Load the current generation; raise an `IndexUnusableError` subclass if it cannot
-        serve (missing, built with another model, damaged)."""
+        serve (missing, built with another model, damaged).
+
+        Readers take no lock, and a reindex deletes the generation before last when it starts:
+        a reader that read the manifest just before two quick reindexes can find its generation
+        gone. It then reads the manifest again and opens the newer one (a few times at most).
+        """
+        attempts = 3
         manifest = read_manifest(index_dir)
-        manifest.check_compatible(embedder.name)
-        generation = index_dir / manifest.generation
-        try:
-            vectors = faiss.read_index(str(generation / VECTORS_FILE))
-            db = connect(generation / DATABASE_FILE, readonly=True)
-            cards = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
-        except (RuntimeError, sqlite3.Error) as exc:
-            raise IndexCorruptError(
-                f"the index in {index_dir} is damaged ({exc}): run `claimbot reindex`"
-            ) from exc
-        if vectors.d != manifest.dimension or cards != manifest.cards:
-            raise IndexCorruptError(
-                f"the index in {index_dir} is inconsistent (dimension {vectors.d} vs "
-                f"{manifest.dimension}, {cards} cards vs {manifest.cards}): run `claimbot reindex`"
-            )
-        return cls(manifest, vectors, db, embedder, policy)
+        for attempt in range(1, attempts + 1):
+            manifest.check_compatible(embedder.name)
+            generation = index_dir / manifest.generation
+            db: sqlite3.Connection | None = None
+            try:
+                vectors = faiss.read_index(str(generation / VECTORS_FILE))
+                db = connect(generation / DATABASE_FILE, readonly=True)
+                cards = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+                found = (vectors.d, vectors.ntotal, cards)
+                if found == (manifest.dimension, manifest.vectors, manifest.cards):
+                    return cls(manifest, vectors, db, embedder, policy)
+                problem = (
+                    f"inconsistent (dimension {vectors.d} vs {manifest.dimension}, "
+                    f"{vectors.ntotal} vectors vs {manifest.vectors}, "
+                    f"{cards} cards vs {manifest.cards})"
+                )
+            except (RuntimeError, MemoryError, sqlite3.Error, ValidationError) as exc:
+                # faiss reports unreadable files as RuntimeError with a C++ trace: keep its
+                # last line, which says what was wrong.
+                detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
+                problem = f"damaged ({generation.name}: {detail[0]})"
+            if db is not None:
+                db.close()
+            latest = read_manifest(index_dir)
+            if latest.generation == manifest.generation or attempt == attempts:
+                break
+            manifest = latest
+        raise IndexCorruptError(f"the index in {index_dir} is {problem}: run `claimbot reindex`")
 
     def close(self) -> None:
         self._db.close()
@@ -116,7 +135,7 @@ class ClaimIndex:
     def answer(self, question: str, vector: Vectors, k: int = 3) -> Answer:
         """Answered: the best card and the others that also clear the policy.
         Not answered: the `k` closest cards, which the front ends label as no match."""
-        scored = self._score(question, vector, k)
+        scored = self.candidates(question, vector, k)
         policy = self.policy
         answering = [
             (rowid, score)
@@ -129,11 +148,13 @@ class ClaimIndex:
 
     def search_vector(self, vector: Vectors, k: int, question: str = "") -> list[Hit]:
         """The `k` best cards for a question vector (and its text, for the lexical blend)."""
-        return self._hits(self._score(question, vector, k).cards)
+        return self._hits(self.candidates(question, vector, k).cards)
 
-    def _score(self, question: str, vector: Vectors, k: int) -> _Scored:
+    def candidates(self, question: str, vector: Vectors, k: int) -> Candidates:
+        """The `k` best cards and the commentary score, before any answer decision (the
+        evaluation tunes the policy on these)."""
         if self._vectors.ntotal == 0 or k <= 0:
-            return _Scored([], None)
+            return Candidates([], None)
         # Several passages per card and the commentary share the index: fetch enough to
         # find k distinct cards in nearly every case.
         fetch = min(self._vectors.ntotal, max(k * 16, 64))
@@ -160,7 +181,7 @@ class ClaimIndex:
                 for rowid in best.keys() | lexical.keys()
             }
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
-        return _Scored(ranked, commentary if self._has_commentary else None)
+        return Candidates(ranked, commentary if self._has_commentary else None)
 
     def _build_lexical(self) -> LexicalIndex:
         with self._db_lock:

@@ -13,12 +13,12 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
 
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, ReindexBusyError
 from index.passages import DEFAULT_LAYOUT, LAYOUTS
@@ -70,6 +70,15 @@ class Manifest(BaseModel):
     cards: int
     vectors: int
 
+    @field_validator("generation")
+    @classmethod
+    def _a_folder_of_this_index(cls, name: str) -> str:
+        # Readers open files under index_dir / generation: a damaged or hand-edited manifest
+        # must not point them (or remove_stale) anywhere else.
+        if not name.startswith(GEN_PREFIX) or Path(name).name != name or name in (".", ".."):
+            raise ValueError(f"{name!r} is not a generation folder name")
+        return name
+
     def check_compatible(self, model: str, layout: str | None = None) -> None:
         """Raise `IndexMismatchError` unless this index was built for `model` (and `layout`,
         when given; readers accept any known layout)."""
@@ -94,7 +103,7 @@ class Manifest(BaseModel):
 def read_manifest(index_dir: Path) -> Manifest:
     path = index_dir / MANIFEST
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise IndexMissingError(
             f"no index in {index_dir}: run `claimbot reindex` to build it"
@@ -102,6 +111,7 @@ def read_manifest(index_dir: Path) -> Manifest:
     except OSError as exc:
         raise IndexCorruptError(f"cannot read {path}: {exc.strerror}") from exc
     try:
+        # json.loads decodes the bytes itself, so non-UTF-8 garbage is a ValueError here too.
         return Manifest.model_validate(json.loads(raw))
     except (ValueError, ValidationError) as exc:
         raise IndexCorruptError(
@@ -109,14 +119,23 @@ def read_manifest(index_dir: Path) -> Manifest:
         ) from exc
 
 
-def write_manifest(index_dir: Path, manifest: Manifest) -> None:
-    """Atomically make `manifest` the current one (write a temporary file, fsync, rename)."""
+def write_manifest(
+    index_dir: Path, manifest: Manifest, checkpoint: Callable[[str], None] | None = None
+) -> None:
+    """Atomically make `manifest` the current one (write a temporary file, fsync, rename).
+
+    `checkpoint` is called with "manifest-written" (the temporary file is complete) and
+    "manifest-replaced" (the rename is done, the directory not yet synced); crash tests use it.
+    """
+    check = checkpoint or (lambda stage: None)
     tmp = index_dir / f"{TMP_PREFIX}{MANIFEST}"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(manifest.model_dump_json(indent=2))
         fh.flush()
         os.fsync(fh.fileno())
+    check("manifest-written")
     os.replace(tmp, index_dir / MANIFEST)
+    check("manifest-replaced")
     fsync_dir(index_dir)
 
 
@@ -136,7 +155,9 @@ def new_generation_name(version: int) -> str:
 def remove_stale(index_dir: Path, keep: set[str]) -> list[str]:
     """Delete temporary leftovers of crashed reindexes and generations not in `keep`.
 
-    Call only while holding the reindex lock. Returns the names removed.
+    Call only while holding the reindex lock. Readers hold no lock, so they never clean (they
+    could delete the folder a live reindex is writing); every reindex, even one with nothing
+    to do, starts by cleaning instead. Returns the names removed.
     """
     removed: list[str] = []
     if not index_dir.is_dir():

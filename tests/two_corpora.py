@@ -1,0 +1,81 @@
+"""Two review sets that a reindex alternates between, and what each one's index answers.
+
+Corpus A and corpus B share a file name with different content (a changed review), a file
+with the same content (kept), and each has a file the other lacks (added, removed), so going
+from one to the other exercises every path of an incremental reindex. A `Fingerprint` is
+everything an index answers to a fixed set of questions; an index that serves exactly A or
+exactly B has that corpus's fingerprint, and any mix of the two has neither.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import ClaimIndex, reindex
+from tests.conftest import REFERENCE_REVIEW, TEST_DATA
+from tests.fakes import HashingEmbedder
+
+QUESTIONS = (
+    "are Nvidia margins really that high?",
+    "do Chinese open models have friendlier licenses?",
+    "does fasting burn more fat?",
+    "do seed oils cause inflammation?",
+    "is nuclear the safest energy source?",
+    "does rent control reduce supply?",
+    "are TPUs cheaper than GPUs?",
+    "is Mistral at the frontier?",
+)
+
+_LEX = REFERENCE_REVIEW.name
+_CHANGED_VERDICT = ("Verdict: Accurate — verified by public financial data", "Verdict: Overstated")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """The card ids of an index and, per question, whether it answers and every card's score."""
+
+    card_ids: frozenset[str]
+    answers: tuple[tuple[bool, tuple[tuple[str, float], ...]], ...]
+
+
+def fingerprint(index: ClaimIndex) -> Fingerprint:
+    card_ids = frozenset(hit.card.id for hit in index.all_cards())
+    answers = []
+    for question in QUESTIONS:
+        # Asking for every card makes the comparison independent of how ties are ordered.
+        answer = index.ask(question, k=len(card_ids))
+        scored = tuple(sorted((hit.card.id, round(hit.score, 4)) for hit in answer.hits))
+        answers.append((answer.answered, scored))
+    return Fingerprint(card_ids, tuple(answers))
+
+
+def write_corpora(root: Path) -> tuple[Path, Path]:
+    """Create the review folders of corpus A and corpus B under `root`."""
+    a, b = root / "corpus-a", root / "corpus-b"
+    a.mkdir(parents=True)
+    b.mkdir(parents=True)
+    shutil.copy(REFERENCE_REVIEW, a / _LEX)
+    changed = REFERENCE_REVIEW.read_text("utf-8").replace(*_CHANGED_VERDICT)
+    assert changed != REFERENCE_REVIEW.read_text("utf-8")
+    (b / _LEX).write_text(changed, "utf-8")
+    for folder in (a, b):
+        shutil.copy(TEST_DATA / "reviews" / "gut-feeling-37.txt", folder)
+    shutil.copy(TEST_DATA / "reviews" / "compute-frontier-112.txt", a)
+    shutil.copy(TEST_DATA / "reviews" / "money-matters-205.txt", b)
+    return a, b
+
+
+def reference_fingerprints(root: Path, a: Path, b: Path) -> tuple[Fingerprint, Fingerprint]:
+    """The fingerprints of A and B, each built from scratch in its own folder."""
+    prints = []
+    for name, reviews in (("reference-a", a), ("reference-b", b)):
+        embedder = HashingEmbedder()
+        reindex(reviews, root / name, embedder)
+        index = ClaimIndex.open(root / name, embedder)
+        prints.append(fingerprint(index))
+        index.close()
+    fp_a, fp_b = prints
+    assert fp_a != fp_b
+    return fp_a, fp_b
