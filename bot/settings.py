@@ -19,6 +19,10 @@ class Settings(BaseSettings):
 
     reviews_dir: Path = Field(Path("data/reviews"), description="folder of review files")
     index_dir: Path = Field(Path("data/index"), description="where the index lives")
+    feedback_db: Path = Field(
+        Path("data/feedback.sqlite"),
+        description="questions and 👍/👎 votes; outside the index folder, so reindexes keep it",
+    )
     model: str = Field(
         "", description="sentence-transformers model name or path; empty = packaged MiniLM"
     )

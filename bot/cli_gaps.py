@@ -1,0 +1,73 @@
+"""`claimbot gaps`: the questions the community most wants reviewed next.
+
+Reads the feedback database the Discord bot fills (questions it abstained on, answers voted
+👎); the same ranking as the bot's `/gaps`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.cli import CommandFactory, emit_json
+from bot.settings import Settings
+from index import ClaimbotError, FeedbackStore, Gap
+
+MAX_LIMIT = 1000
+
+
+def register(command: CommandFactory) -> None:
+    p = command("gaps", "questions most often unanswered or voted down: what to review next")
+    p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="questions to show")
+    p.add_argument("--guild", type=int, metavar="ID", help="only this Discord server's feedback")
+    p.add_argument(
+        "--feedback", type=Path, metavar="FILE", help="feedback database (CLAIMBOT_FEEDBACK_DB)"
+    )
+    p.set_defaults(run=cmd_gaps)
+
+
+def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise ClaimbotError(f"--limit must be between 1 and {MAX_LIMIT}")
+    path: Path = args.feedback or settings.feedback_db
+    gaps: list[Gap] = []
+    if path.exists():  # reading must not create an empty database
+        with FeedbackStore(path) as store:
+            gaps = store.gaps(args.limit, guild_id=args.guild)
+    if args.json:
+        emit_json([gap_json(g) for g in gaps])
+    elif not path.exists():
+        print(f"no feedback recorded yet ({path} does not exist; the Discord bot creates it)")
+    else:
+        print(render_gaps(gaps))
+    return 0
+
+
+def gap_json(gap: Gap) -> dict[str, Any]:
+    return {
+        "question": gap.question,
+        "unanswered": gap.unanswered,
+        "downvotes": gap.downvotes,
+        "upvotes": gap.upvotes,
+        "last_asked": _when(gap.last_asked),
+    }
+
+
+def render_gaps(gaps: list[Gap]) -> str:
+    if not gaps:
+        return "no gaps: every recorded question was answered and no answer was voted down"
+    lines = ["Most wanted reviews (questions unanswered or voted 👎):"]
+    for n, gap in enumerate(gaps, 1):
+        why = []
+        if gap.unanswered:
+            why.append(f"{gap.unanswered}× unanswered")
+        if gap.downvotes:
+            why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
+        lines.append(f"{n:>3}. {gap.question}  ({', '.join(why)}; last {_when(gap.last_asked)})")
+    return "\n".join(lines)
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

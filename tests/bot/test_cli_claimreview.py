@@ -1,0 +1,150 @@
+"""`claimbot export --format claimreview` and `claimbot import`, in-process through `main`
+with a real index (the hashing embedder: retrieval quality is not what is tested here)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import REFERENCE_REVIEW, TEST_DATA
+from tests.fakes import HashingEmbedder
+
+PODCAST_CLAIMS = TEST_DATA / "claimreview" / "podcast-claims.json"
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings pointing at a reviews folder with the reference review, indexed."""
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    shutil.copy(REFERENCE_REVIEW, reviews)
+    monkeypatch.setenv("CLAIMBOT_REVIEWS_DIR", str(reviews))
+    monkeypatch.setenv("CLAIMBOT_INDEX_DIR", str(tmp_path / "index"))
+    assert main(["reindex"], embedder=embedder) == 0
+    return tmp_path
+
+
+def _out(capsys: pytest.CaptureFixture[str]) -> Any:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_export_prints_one_claimreview_per_indexed_card(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["export", "--format", "claimreview"], embedder=embedder) == 0
+    document = _out(capsys)
+    assert len(document["@graph"]) == 6
+    assert {n["@type"] for n in document["@graph"]} == {"ClaimReview"}
+    assert document["@graph"][0]["itemReviewed"]["appearance"]["episodeNumber"] == 490
+
+
+def test_export_of_one_episode_to_a_file(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = indexed / "out.jsonld"
+    argv = ["export", "--episode", "490", "--output", str(target), "--author", "Pod Reviews"]
+    assert main(argv, embedder=embedder) == 0
+    assert capsys.readouterr().out.startswith("wrote 6 ClaimReview(s) from 1 episode(s)")
+    graph = json.loads(target.read_text(encoding="utf-8"))["@graph"]
+    assert {n["author"]["name"] for n in graph} == {"Pod Reviews"}
+
+
+def test_export_of_an_unknown_episode_fails_with_a_message(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--episode", "9999"], embedder=embedder) == 1
+    assert "no indexed episode matches '9999'" in capsys.readouterr().err
+
+
+def test_import_writes_a_review_file_and_says_to_reindex(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["import", str(PODCAST_CLAIMS)], embedder=embedder) == 0
+    out = capsys.readouterr().out
+    assert (
+        "deep-focus-58.txt: Deep Focus #58: Sleep, Screens and the Teenage Brain (2 claims)" in out
+    )
+    assert "claimbot reindex" in out
+    assert (indexed / "reviews" / "deep-focus-58.txt").is_file()
+    assert main(["reindex"], embedder=embedder) == 0
+    capsys.readouterr()
+    assert main(["verdicts", "deep-focus-58", "--json"], embedder=embedder) == 0
+    claims = _out(capsys)["claims"]
+    assert [(c["verdict"], c["rating"]) for c in claims] == [("Misleading", 2), ("Accurate", 5)]
+
+
+def test_import_with_reindex_reports_both_as_json(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    argv = ["import", str(PODCAST_CLAIMS), "--reindex", "--json"]
+    assert main(argv, embedder=embedder) == 0
+    result = _out(capsys)
+    [written] = result["written"]
+    assert written["claims"] == 2 and written["replaced"] is False
+    assert written["episode"]["podcast"] == "Deep Focus"
+    assert result["reindex"]["added"] == ["deep-focus-58.txt"]
+    assert result["reindex"]["cards"] == 8
+
+
+def test_export_then_import_into_another_folder_gives_the_same_cards(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = indexed / "export.json"
+    assert main(["export", "--output", str(exported)], embedder=embedder) == 0
+    capsys.readouterr()
+    assert main(["verdicts", "490", "--json"], embedder=embedder) == 0
+    before = _out(capsys)
+    other = ["--reviews", str(indexed / "copy"), "--index", str(indexed / "copy-index")]
+    assert main(["import", str(exported), "--reindex", *other], embedder=embedder) == 0
+    capsys.readouterr()
+    copy_index = ["--index", str(indexed / "copy-index")]
+    assert main(["verdicts", "490", "--json", *copy_index], embedder=embedder) == 0
+    assert _out(capsys) == before
+
+
+def test_import_with_a_missing_field_names_it_and_writes_nothing(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = json.loads(PODCAST_CLAIMS.read_text())
+    del items[1]["claimReviewed"]
+    broken = indexed / "broken.json"
+    broken.write_text(json.dumps(items))
+    assert main(["import", str(broken)], embedder=embedder) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("claimbot: broken.json: ClaimReview at index 1")
+    assert "claimReviewed" in err and "Traceback" not in err
+    assert sorted(p.name for p in (indexed / "reviews").iterdir()) == [REFERENCE_REVIEW.name]
+
+
+def test_importing_an_already_reviewed_episode_needs_replace(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = indexed / "export.json"
+    assert main(["export", "--output", str(exported)], embedder=embedder) == 0
+    capsys.readouterr()
+    assert main(["import", str(exported)], embedder=embedder) == 1
+    assert "--replace" in capsys.readouterr().err
+    assert main(["import", str(exported), "--replace"], embedder=embedder) == 0
+    assert capsys.readouterr().out.startswith(
+        f"replaced {indexed / 'reviews' / 'lex-fridman-490.txt'}"
+    )
+
+
+def test_import_of_a_missing_file_is_an_error(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(indexed / "nope.json")], embedder=embedder) == 1
+    assert "cannot read" in capsys.readouterr().err
