@@ -18,12 +18,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-import regex
-
 from index.errors import ClaimbotError
+from index.jsonld_values import (
+    as_list,
+    date_of,
+    duration_minutes,
+    emoji_of,
+    episode_number_of,
+    first,
+    number_of,
+    prop,
+    text_of,
+    types_of,
+)
 from index.models import AnalysisBlock, Episode, Guest, VerdictCard
 from index.rating import RATING_NAMES, rate_verdict
 from index.review_writer import ClaimDraft, format_date, one_line, paragraph_is_bullet
@@ -34,17 +43,7 @@ CLAIMBOT_PREFIX = "urn:claimbot:"
 CONTEXT: list[Any] = [SCHEMA_CONTEXT, {"claimbot": CLAIMBOT_PREFIX}]
 EMOJI_PROPERTY = "claimbot:emoji"
 
-_SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")
 _EPISODE_TYPES = {"PodcastEpisode", "Episode", "RadioEpisode", "TVEpisode"}
-_EMOJI = regex.compile(
-    r"^(?:[#*0-9]\uFE0F?\u20E3|[\p{Extended_Pictographic}\p{Regional_Indicator}"
-    r"\p{Emoji_Modifier}\u200D\uFE0F\uFE0E\U000E0020-\U000E007F])+$"
-)
-_ISO_DURATION = regex.compile(
-    r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$",
-    regex.I,
-)
 FALLBACK_PUBLISHER = "Imported fact-checks"
 
 
@@ -208,8 +207,8 @@ def _claimreview_items(data: Any) -> tuple[list[tuple[int, Mapping[str, Any]]], 
         for i, c in enumerate(candidates)
         if isinstance(c, Mapping)
         and (
-            "ClaimReview" in _types(c)
-            or (not _types(c) and (_prop(c, "claimReviewed") is not None))
+            "ClaimReview" in types_of(c)
+            or (not types_of(c) and (prop(c, "claimReviewed") is not None))
         )
     ]
     return items, nodes
@@ -224,7 +223,7 @@ class _Reader:
 
     def node(self, value: Any) -> Any:
         """The first of a list; a bare `{"@id": ...}` replaced by the node it names."""
-        value = _first(value)
+        value = first(value)
         if isinstance(value, Mapping) and set(value) == {"@id"}:
             return self.nodes.get(str(value["@id"]), value)
         return value
@@ -232,16 +231,16 @@ class _Reader:
     def name(self, value: Any) -> str | None:
         value = self.node(value)
         if isinstance(value, Mapping):
-            return _text(_prop(value, "name")) or _text(_prop(value, "alternateName"))
-        return _text(value)
+            return text_of(prop(value, "name")) or text_of(prop(value, "alternateName"))
+        return text_of(value)
 
     def claim(self, index: int, item: Mapping[str, Any]) -> tuple[Episode, ClaimDraft, float]:
-        headline = _text(_prop(item, "claimReviewed"))
+        headline = text_of(prop(item, "claimReviewed"))
         if not headline:
             raise ClaimReviewFieldError(
                 self.source, index, "claimReviewed", "missing 'claimReviewed' (the claim checked)"
             )
-        rating = self.node(_prop(item, "reviewRating"))
+        rating = self.node(prop(item, "reviewRating"))
         if not isinstance(rating, Mapping):
             raise ClaimReviewFieldError(
                 self.source, index, "reviewRating", "missing 'reviewRating' (the verdict)", headline
@@ -256,28 +255,28 @@ class _Reader:
                 "'ratingValue'",
                 headline,
             )
-        claim = self.node(_prop(item, "itemReviewed"))
+        claim = self.node(prop(item, "itemReviewed"))
         claim = claim if isinstance(claim, Mapping) else {}
-        quote = _text(_prop(claim, "text")) or ""
-        speaker = self.name(_prop(claim, "author"))
+        quote = text_of(prop(claim, "text")) or ""
+        speaker = self.name(prop(claim, "author"))
         if speaker and not quote:
             quote = headline  # a fact-checker's claimReviewed is what the claimant said
         draft = ClaimDraft(
             headline=headline,
             verdict=label,
-            emoji=_emoji(_prop(item, EMOJI_PROPERTY) or item.get(f"{CLAIMBOT_PREFIX}emoji")),
+            emoji=emoji_of(prop(item, EMOJI_PROPERTY) or item.get(f"{CLAIMBOT_PREFIX}emoji")),
             quote=quote,
             speaker=speaker,
             analysis=self.analysis(item),
-            justification=_text(_prop(rating, "ratingExplanation")) or "",
+            justification=text_of(prop(rating, "ratingExplanation")) or "",
         )
-        position = _number(_prop(item, "position"))
+        position = number_of(prop(item, "position"))
         episode = self.episode(item, claim)
         return episode, draft, position if position is not None else float("inf")
 
     def analysis(self, item: Mapping[str, Any]) -> tuple[AnalysisBlock, ...]:
-        body = _text(_prop(item, "reviewBody"), keep_lines=True) or _text(
-            _prop(item, "description"), keep_lines=True
+        body = text_of(prop(item, "reviewBody"), keep_lines=True) or text_of(
+            prop(item, "description"), keep_lines=True
         )
         blocks = []
         for line in (body or "").splitlines():
@@ -287,48 +286,48 @@ class _Reader:
                 blocks.append(AnalysisBlock(text=_strip_bullet(line), bullet=True))
             else:
                 blocks.append(AnalysisBlock(text=line.strip()))
-        url = _text(_prop(item, "url"))
+        url = text_of(prop(item, "url"))
         if url:
             blocks.append(AnalysisBlock(text=f"Full fact-check: {url}"))
         return tuple(b for b in blocks if b.text)
 
     def episode(self, item: Mapping[str, Any], claim: Mapping[str, Any]) -> Episode:
         for key in ("appearance", "firstAppearance"):
-            value = _prop(claim, key)
+            value = prop(claim, key)
             for appearance in value if isinstance(value, list) else [value]:
                 node = self.node(appearance)
                 if isinstance(node, Mapping) and (
-                    _types(node) & _EPISODE_TYPES
-                    or _prop(node, "partOfSeries") is not None
-                    or _prop(node, "episodeNumber") is not None
+                    types_of(node) & _EPISODE_TYPES
+                    or prop(node, "partOfSeries") is not None
+                    or prop(node, "episodeNumber") is not None
                 ):
                     return self.podcast_episode(node, item)
         return self.stand_in_episode(item)
 
     def podcast_episode(self, node: Mapping[str, Any], item: Mapping[str, Any]) -> Episode:
         podcast = (
-            self.name(_prop(node, "partOfSeries"))
-            or self.name(_prop(node, "publisher"))
-            or self.name(_prop(item, "author"))
+            self.name(prop(node, "partOfSeries"))
+            or self.name(prop(node, "publisher"))
+            or self.name(prop(item, "author"))
             or FALLBACK_PUBLISHER
         )
-        number = _episode_number(_prop(node, "episodeNumber"))
-        title = _text(_prop(node, "name")) or _text(_prop(node, "headline"))
+        number = episode_number_of(prop(node, "episodeNumber"))
+        title = text_of(prop(node, "name")) or text_of(prop(node, "headline"))
         if not title:
             title = f"Episode {number}" if number is not None else "Untitled episode"
         guests = []
-        for person in _as_list(_prop(node, "contributor")) + _as_list(_prop(node, "actor")):
+        for person in as_list(prop(node, "contributor")) + as_list(prop(node, "actor")):
             person = self.node(person)
             name = self.name(person)
             if name:
-                role = _text(_prop(person, "description")) if isinstance(person, Mapping) else None
+                role = text_of(prop(person, "description")) if isinstance(person, Mapping) else None
                 guests.append(Guest(name=name, role=role))
         return Episode(
             podcast=one_line(podcast),
             number=number,
             title=one_line(title),
-            published=_date(_prop(node, "datePublished")),
-            duration_minutes=_minutes(_text(_prop(node, "duration"))),
+            published=date_of(prop(node, "datePublished")),
+            duration_minutes=duration_minutes(text_of(prop(node, "duration"))),
             guests=tuple(guests),
             source_file="",
         )
@@ -336,11 +335,11 @@ class _Reader:
     def stand_in_episode(self, item: Mapping[str, Any]) -> Episode:
         """For a claim seen outside a podcast: the publisher's fact-checks of one day."""
         publisher = (
-            self.name(_prop(item, "author"))
-            or self.name(_prop(item, "publisher"))
+            self.name(prop(item, "author"))
+            or self.name(prop(item, "publisher"))
             or FALLBACK_PUBLISHER
         )
-        day = _date(_prop(item, "datePublished"))
+        day = date_of(prop(item, "datePublished"))
         title = f"Fact-checks of {format_date(day)}" if day else "Fact-checks (undated)"
         return Episode(podcast=one_line(publisher), title=title, published=day, source_file="")
 
@@ -348,7 +347,7 @@ class _Reader:
 def _verdict_label(rating: Mapping[str, Any]) -> str | None:
     """The label as the publisher wrote it; from the number when there is no label. An
     unrecognised label gets the number's meaning in brackets, so it rates as published."""
-    label = _text(_prop(rating, "alternateName"))
+    label = text_of(prop(rating, "alternateName"))
     scaled = _scaled_rating(rating)
     if not label:
         return RATING_NAMES[scaled].capitalize() if scaled is not None else None
@@ -361,120 +360,13 @@ def _verdict_label(rating: Mapping[str, Any]) -> str | None:
 
 def _scaled_rating(rating: Mapping[str, Any]) -> int | None:
     """`ratingValue` on claimbot's 1-5 scale, using the publisher's best and worst values."""
-    value = _number(_prop(rating, "ratingValue"))
+    value = number_of(prop(rating, "ratingValue"))
     if value is None:
         return None
-    best = _number(_prop(rating, "bestRating"))
-    worst = _number(_prop(rating, "worstRating"))
+    best = number_of(prop(rating, "bestRating"))
+    worst = number_of(prop(rating, "worstRating"))
     best = 5.0 if best is None else best
     worst = 1.0 if worst is None else worst
     if best == worst or not min(best, worst) <= value <= max(best, worst):
         return None
     return 1 + round(4 * (value - worst) / (best - worst))
-
-
-# -- lenient readers for JSON-LD values -------------------------------------------------------
-
-
-def _prop(node: Mapping[str, Any], name: str) -> Any:
-    """A property by its term, its `schema:` compact IRI or its full schema.org IRI."""
-    for key in (name, *(prefix + name for prefix in _SCHEMA_PREFIXES)):
-        if key in node:
-            return node[key]
-    return None
-
-
-def _types(node: Mapping[str, Any]) -> set[str]:
-    raw = node.get("@type", node.get("type"))
-    names = raw if isinstance(raw, list) else [raw]
-    out = set()
-    for name in names:
-        if isinstance(name, str):
-            for prefix in _SCHEMA_PREFIXES:
-                name = name.removeprefix(prefix)
-            out.add(name)
-    return out
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _first(value: Any) -> Any:
-    if isinstance(value, list):
-        return next((v for v in value if v is not None), None)
-    return value
-
-
-def _text(value: Any, keep_lines: bool = False) -> str | None:
-    """A string from a string, a number, `{"@value": ...}` or the first of a list."""
-    value = _first(value)
-    if isinstance(value, Mapping):
-        value = value.get("@value")
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        value = f"{value:g}"
-    if not isinstance(value, str):
-        return None
-    text = value.strip() if keep_lines else one_line(value)
-    return text or None
-
-
-def _number(value: Any) -> float | None:
-    value = _first(value)
-    if isinstance(value, Mapping):
-        value = value.get("@value")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    return None
-
-
-def _episode_number(value: Any) -> int | None:
-    text = _text(value)
-    if text and regex.fullmatch(r"#?\s*\d{1,7}(?:\.0+)?", text):
-        return int(float(text.lstrip("#").strip()))
-    return None
-
-
-def _date(value: Any) -> date | None:
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _minutes(text: str | None) -> int | None:
-    match = _ISO_DURATION.match(text or "")
-    if not match or not any(match.group(k) for k in "dhms"):
-        return None
-    minutes = (
-        float(match["d"] or 0) * 1440
-        + float(match["h"] or 0) * 60
-        + float(match["m"] or 0)
-        + float(match["s"] or 0) / 60
-    )
-    return round(minutes) or None
-
-
-def _emoji(value: Any) -> str:
-    text = _text(value) or ""
-    return text if _EMOJI.match(text) else ""

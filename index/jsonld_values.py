@@ -1,0 +1,139 @@
+"""Lenient readers for JSON-LD values as publishers actually write them.
+
+The same property turns up as a string, a number, a list, `{"@value": ...}` or an object, under
+its plain term, a `schema:` compact IRI or a full schema.org IRI. These helpers take whatever
+shape comes and return plain Python values, or None when nothing usable is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import regex
+
+from index.review_writer import one_line
+
+SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")
+_EMOJI = regex.compile(
+    r"^(?:[#*0-9]\uFE0F?\u20E3|[\p{Extended_Pictographic}\p{Regional_Indicator}"
+    r"\p{Emoji_Modifier}\u200D\uFE0F\uFE0E\U000E0020-\U000E007F])+$"
+)
+_ISO_DURATION = regex.compile(
+    r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$",
+    regex.I,
+)
+
+
+def prop(node: Mapping[str, Any], name: str) -> Any:
+    """A property by its term, its `schema:` compact IRI or its full schema.org IRI."""
+    for key in (name, *(prefix + name for prefix in SCHEMA_PREFIXES)):
+        if key in node:
+            return node[key]
+    return None
+
+
+def types_of(node: Mapping[str, Any]) -> set[str]:
+    """The node's `@type`s without schema.org prefixes: `{"ClaimReview"}`."""
+    raw = node.get("@type", node.get("type"))
+    names = raw if isinstance(raw, list) else [raw]
+    out = set()
+    for name in names:
+        if isinstance(name, str):
+            for prefix in SCHEMA_PREFIXES:
+                name = name.removeprefix(prefix)
+            out.add(name)
+    return out
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list of the values, whether one was given, several or none."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def first(value: Any) -> Any:
+    """The first non-null item of a list; anything else as it is."""
+    if isinstance(value, list):
+        return next((v for v in value if v is not None), None)
+    return value
+
+
+def text_of(value: Any, keep_lines: bool = False) -> str | None:
+    """A string from a string, a number, `{"@value": ...}` or the first of a list."""
+    value = first(value)
+    if isinstance(value, Mapping):
+        value = value.get("@value")
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        value = f"{value:g}"
+    if not isinstance(value, str):
+        return None
+    text = value.strip() if keep_lines else one_line(value)
+    return text or None
+
+
+def number_of(value: Any) -> float | None:
+    """A number from a number, a numeric string (`"4"`, `"4,5"`) or `{"@value": ...}`."""
+    value = first(value)
+    if isinstance(value, Mapping):
+        value = value.get("@value")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
+def episode_number_of(value: Any) -> int | None:
+    """`58`, `"58"` or `"#58"` → 58; anything else (`"S2E5"`) → None."""
+    text = text_of(value)
+    if text and regex.fullmatch(r"#?\s*\d{1,7}(?:\.0+)?", text):
+        return int(float(text.lstrip("#").strip()))
+    return None
+
+
+def date_of(value: Any) -> date | None:
+    """A date from ISO 8601 (a date-time keeps only its date) or `March 12, 2026`."""
+    text = text_of(value)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def duration_minutes(text: str | None) -> int | None:
+    """An ISO 8601 duration (`PT1H25M`) in whole minutes."""
+    match = _ISO_DURATION.match(text or "")
+    if not match or not any(match.group(k) for k in "dhms"):
+        return None
+    minutes = (
+        float(match["d"] or 0) * 1440
+        + float(match["h"] or 0) * 60
+        + float(match["m"] or 0)
+        + float(match["s"] or 0) / 60
+    )
+    return round(minutes) or None
+
+
+def emoji_of(value: Any) -> str:
+    """The value if it is an emoji sequence the review parser recognises, else ""."""
+    text = text_of(value) or ""
+    return text if _EMOJI.match(text) else ""
