@@ -52,7 +52,7 @@ def card_embed(hit: Hit, *, full: bool = False) -> discord.Embed:
     )
     embed.add_field(name="Verdict", value=cut(verdict, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=cut(f"{episode_line(hit.episode)} · {card.id}", FOOTER_LIMIT))
-    return embed
+    return fit(embed)
 
 
 def _card_body(card: VerdictCard, analysis_limit: int) -> str:
@@ -79,7 +79,7 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
         more = [hit_line(h) for h in answer.hits[1:3]]
         if more:
             embed.add_field(name="Also relevant", value=_lines(more, FIELD_VALUE_LIMIT))
-        return [fit(embed)]
+        return [fit(embed)]  # again: the added field counts toward the total
     embed = discord.Embed(
         title="No reviewed claim covers that",
         colour=NEUTRAL_COLOUR,

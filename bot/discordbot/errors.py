@@ -12,11 +12,13 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.discordbot.embeds import cut
 from index import ClaimbotError, IndexUnusableError
 
 log = logging.getLogger("claimbot.discord")
 
 HANDLED = "claimbot_error_handled"
+MESSAGE_LIMIT = 2000
 GENERIC = "Something went wrong on my side; the moderators can find the details in the bot's log."
 
 
@@ -31,6 +33,7 @@ def is_handled(interaction: discord.Interaction) -> bool:
 async def tell(interaction: discord.Interaction, message: str) -> None:
     """A short ephemeral reply to the caller, whether or not the interaction was deferred."""
     interaction.extras[HANDLED] = True
+    message = cut(message, MESSAGE_LIMIT)
     none = discord.AllowedMentions.none()
     try:
         if interaction.response.is_done():

@@ -1,0 +1,85 @@
+"""Starting the bot: a missing or rejected token is one line, the token never reaches the log,
+and the message-content intent is asked for only when mentions are on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.discordbot.checks import MemberCooldown
+from bot.discordbot.client import intents_for
+from bot.discordbot.errors import BotStartError
+from bot.discordbot.runner import serve
+from bot.settings import Settings
+from tests.bot.discordbot.conftest import bot_settings, index_reference_review
+from tests.fakes import HashingEmbedder
+from tests.loopback_discord import LoopbackDiscord
+
+
+def test_a_missing_token_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("CLAIMBOT_DISCORD_TOKEN", raising=False)
+    assert main(["bot"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "CLAIMBOT_DISCORD_TOKEN" in err
+    assert "Traceback" not in err
+
+
+async def test_a_rejected_token_is_a_one_line_error_without_the_token(tmp_path: Path) -> None:
+    server = LoopbackDiscord(token="the-right-token")
+    await server.start()
+    try:
+        settings = bot_settings(tmp_path, server, discord_token="a-wrong-token")
+        with pytest.raises(BotStartError) as refused:
+            await serve(settings, HashingEmbedder())
+    finally:
+        await server.close()
+    message = str(refused.value)
+    assert "rejected the bot token" in message and "\n" not in message
+    assert "a-wrong-token" not in message
+
+
+async def test_the_token_never_reaches_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    embedder = HashingEmbedder()
+    index_reference_review(tmp_path, embedder)
+    server = LoopbackDiscord(token="secret-token-123")
+    await server.start()
+    caplog.set_level(logging.DEBUG)
+    try:
+        settings = bot_settings(tmp_path, server)
+        running = asyncio.create_task(serve(settings, embedder))
+        await server.wait_for_event("identify", timeout=30)
+        await server.wait_for(lambda r: r.path.endswith("/commands"))
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+    finally:
+        await server.close()
+    assert caplog.records and all("secret-token-123" not in r.getMessage() for r in caplog.records)
+    assert "secret-token-123" not in repr(settings)
+
+
+def test_message_content_is_requested_only_when_mentions_are_enabled() -> None:
+    on = Settings(_env_file=None, message_content=True)  # type: ignore[call-arg]
+    off = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert intents_for(on).message_content and intents_for(on).guilds
+    assert not intents_for(off).message_content
+
+
+def test_the_cooldown_lets_a_member_ask_again_once_it_expires() -> None:
+    now = [100.0]
+    cooldown = MemberCooldown(10, clock=lambda: now[0])
+    assert cooldown.retry_after(1) == 0
+    now[0] += 4
+    assert cooldown.retry_after(1) == pytest.approx(6)
+    assert cooldown.retry_after(2) == 0  # per member
+    now[0] += 6
+    assert cooldown.retry_after(1) == 0
