@@ -27,6 +27,7 @@ Json = dict[str, Any]
 
 EPHEMERAL = 1 << 6
 MANAGE_GUILD = 1 << 5
+MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11)  # view channel, send messages
 
 
@@ -59,8 +60,14 @@ class LoopbackDiscord:
     MODERATOR = Person(5002, "moderator", (MODERATOR_ROLE,), MEMBER_PERMISSIONS | MANAGE_GUILD)
     FACT_CHECKER = Person(5003, "fact-checker", (FACT_CHECKER_ROLE,))
 
-    def __init__(self, token: str = "loopback-token", heartbeat_interval: float = 0.3) -> None:
+    def __init__(
+        self,
+        token: str = "loopback-token",
+        heartbeat_interval: float = 0.3,
+        message_content_allowed: bool = True,
+    ) -> None:
         self.token = token
+        self.message_content_allowed = message_content_allowed
         self.heartbeat_interval = heartbeat_interval
         self.requests: list[Recorded] = []
         self.gateway_log: list[tuple[str, float]] = []
@@ -124,6 +131,9 @@ class LoopbackDiscord:
             elif op == 2:
                 if data["token"] != self.token:
                     await ws.close(code=4004, message=b"Authentication failed.")
+                    break
+                if data.get("intents", 0) & MESSAGE_CONTENT and not self.message_content_allowed:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break
                 self.gateway_log.append(("identify", time.monotonic()))
                 await self._ready(ws, data.get("shard", [0, 1]))

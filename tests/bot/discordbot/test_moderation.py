@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from bot.discordbot.cogs.moderation import BUSY
 from index import Embedder
+from index.store import reindex_lock
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.loopback_discord import LoopbackDiscord, Recorded
@@ -115,3 +116,11 @@ async def test_heartbeats_are_acknowledged_while_a_reindex_runs(discord: Harness
     assert len(beats) >= expected - 2 and len(acks) == len(beats)
     assert discord.bot.latency < 1.0
     assert time.monotonic() - server.events("ack")[-1] < 2 * HEARTBEAT + 0.5
+
+
+async def test_a_reindex_by_another_process_makes_the_bot_say_wait(discord: Harness) -> None:
+    server = discord.server
+    with reindex_lock(discord.settings.index_dir):  # as `claimbot reindex` would hold it
+        token, _ = await reindex_by(server, server.MODERATOR)
+        reply = await server.reply(token, timeout=30)
+    assert reply.body["flags"] & EPHEMERAL and reply.body["content"].startswith(BUSY)

@@ -45,6 +45,21 @@ async def test_a_rejected_token_is_a_one_line_error_without_the_token(tmp_path: 
     assert "a-wrong-token" not in message
 
 
+async def test_a_refused_message_content_intent_is_a_one_line_error(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    index_reference_review(tmp_path, embedder)
+    server = LoopbackDiscord(message_content_allowed=False)
+    await server.start()
+    try:
+        settings = bot_settings(tmp_path, server, message_content=True)
+        with pytest.raises(BotStartError) as refused:
+            await asyncio.wait_for(serve(settings, embedder), timeout=30)
+    finally:
+        await server.close()
+    assert "CLAIMBOT_MESSAGE_CONTENT=false" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
 async def test_the_token_never_reaches_the_log(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
