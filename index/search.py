@@ -86,8 +86,10 @@ class ClaimIndex:
             manifest.check_compatible(embedder.name)
             generation = index_dir / manifest.generation
             db: sqlite3.Connection | None = None
+            part = VECTORS_FILE
             try:
                 vectors = faiss.read_index(str(generation / VECTORS_FILE))
+                part = DATABASE_FILE
                 db = connect(generation / DATABASE_FILE, readonly=True)
                 cards = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
                 found = (vectors.d, vectors.ntotal, cards)
@@ -99,10 +101,9 @@ class ClaimIndex:
                     f"{cards} cards vs {manifest.cards})"
                 )
             except (RuntimeError, MemoryError, sqlite3.Error, ValidationError) as exc:
-                # faiss reports unreadable files as RuntimeError with a C++ trace: keep its
-                # last line, which says what was wrong.
-                detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
-                problem = f"damaged ({generation.name}: {detail[0]})"
+                # faiss's RuntimeError is a C++ trace, of no use to an operator: name the file.
+                detail = str(exc) if isinstance(exc, sqlite3.Error) else "unreadable"
+                problem = f"damaged ({generation.name}/{part}: {detail})"
             if db is not None:
                 db.close()
             latest = read_manifest(index_dir)
