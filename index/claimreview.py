@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from index.errors import ClaimbotError
 from index.jsonld_values import (
     as_list,
@@ -348,6 +350,8 @@ def _verdict_label(rating: Mapping[str, Any]) -> str | None:
     """The label as the publisher wrote it; from the number when there is no label. An
     unrecognised label gets the number's meaning in brackets, so it rates as published."""
     label = text_of(prop(rating, "alternateName"))
+    if label and not regex.search(r"[\p{L}\p{N}]", label):
+        label = None  # punctuation alone is no label
     scaled = _scaled_rating(rating)
     if not label:
         return RATING_NAMES[scaled].capitalize() if scaled is not None else None

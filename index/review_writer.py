@@ -137,8 +137,8 @@ def _paragraphs(text: str) -> list[str]:
 
 def _claim_block(claim: ClaimDraft) -> list[str]:
     quote = one_line(claim.quote)
-    emoji = one_line(claim.emoji) or ("" if quote else DEFAULT_EMOJI)
     headline = _not_a_heading(one_line(claim.headline))
+    emoji = one_line(claim.emoji) or ("" if quote and _stands_alone(headline) else DEFAULT_EMOJI)
     lines = [f"{emoji} {headline}" if emoji else headline, ""]
     if quote:
         speaker = _speaker(claim.speaker)
@@ -160,6 +160,12 @@ def _claim_block(claim: ClaimDraft) -> list[str]:
         lines.append("")
     lines += [_verdict_line(claim), ""]
     return lines
+
+
+def _stands_alone(headline: str) -> bool:
+    """Whether the parser takes this line for a headline without an emoji before it (it
+    reads a line that looks like a bullet or a verdict as such)."""
+    return not (_BULLET_LEAD.match(headline) or _VERDICT_LINE.match(headline))
 
 
 def _speaker(speaker: str | None) -> str:

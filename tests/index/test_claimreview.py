@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyld import jsonld
 
 from index import (
@@ -306,6 +309,33 @@ def test_text_that_looks_like_review_structure_is_kept_inside_its_claim(tmp_path
     assert [b.bullet for b in cards[0].analysis] == [False, False, True]
 
 
+_ANY_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t\r"), max_size=40
+)
+_ANY_CLAIMREVIEW = st.fixed_dictionaries(
+    {
+        "@type": st.just("ClaimReview"),
+        "claimReviewed": _ANY_TEXT.filter(str.strip),
+        "reviewBody": st.lists(_ANY_TEXT, max_size=4).map("\n".join),
+        "reviewRating": st.fixed_dictionaries(
+            {
+                "alternateName": _ANY_TEXT.filter(lambda t: any(c.isalnum() for c in t)),
+                "ratingExplanation": _ANY_TEXT,
+            }
+        ),
+        "itemReviewed": st.fixed_dictionaries({"text": _ANY_TEXT, "author": _ANY_TEXT}),
+    }
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=st.lists(_ANY_CLAIMREVIEW, min_size=1, max_size=3))
+def test_any_text_in_any_field_imports_as_exactly_its_claims(items: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        [written] = write_imported_reviews(read_claimreviews(items), Path(folder))
+        assert len(parse_review(written.path).cards) == len(items)
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 VALID = {
@@ -322,6 +352,7 @@ VALID = {
         ({**VALID, "claimReviewed": "  "}, "claimReviewed"),
         ({k: v for k, v in VALID.items() if k != "reviewRating"}, "reviewRating"),
         ({**VALID, "reviewRating": {"@type": "Rating"}}, "reviewRating.alternateName"),
+        ({**VALID, "reviewRating": {"alternateName": " — "}}, "reviewRating.alternateName"),
         (
             {**VALID, "reviewRating": {"ratingValue": "n/a", "bestRating": 5}},
             "reviewRating.alternateName",
