@@ -32,23 +32,27 @@ _LEX = REFERENCE_REVIEW.name
 _CHANGED_VERDICT = ("Verdict: Accurate — verified by public financial data", "Verdict: Overstated")
 
 
+AnswerPrint = tuple[bool, tuple[tuple[str, float], ...]]
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """The card ids of an index and, per question, whether it answers and every card's score."""
 
     card_ids: frozenset[str]
-    answers: tuple[tuple[bool, tuple[tuple[str, float], ...]], ...]
+    answers: tuple[AnswerPrint, ...]
+
+
+def answer_print(index: ClaimIndex, question: str) -> AnswerPrint:
+    """Whether `index` answers `question`, and the score of every card it returns."""
+    # Asking for every card makes the comparison independent of how ties are ordered.
+    answer = index.ask(question, k=index.manifest.cards)
+    return answer.answered, tuple(sorted((h.card.id, round(h.score, 4)) for h in answer.hits))
 
 
 def fingerprint(index: ClaimIndex) -> Fingerprint:
     card_ids = frozenset(hit.card.id for hit in index.all_cards())
-    answers = []
-    for question in QUESTIONS:
-        # Asking for every card makes the comparison independent of how ties are ordered.
-        answer = index.ask(question, k=len(card_ids))
-        scored = tuple(sorted((hit.card.id, round(hit.score, 4)) for hit in answer.hits))
-        answers.append((answer.answered, scored))
-    return Fingerprint(card_ids, tuple(answers))
+    return Fingerprint(card_ids, tuple(answer_print(index, q) for q in QUESTIONS))
 
 
 def write_corpora(root: Path) -> tuple[Path, Path]:

@@ -19,6 +19,7 @@ from tests.fakes import HashingEmbedder
 from tests.two_corpora import (
     QUESTIONS,
     Fingerprint,
+    answer_print,
     fingerprint,
     reference_fingerprints,
     write_corpora,
@@ -85,11 +86,7 @@ def test_questions_during_back_to_back_reindexes_get_only_whole_corpus_answers(
                 live.refresh()
                 index = live.current  # one generation for the whole question
                 q = n % len(QUESTIONS)
-                answer = index.ask(QUESTIONS[q], k=index.manifest.cards)
-                got = (
-                    answer.answered,
-                    tuple(sorted((h.card.id, round(h.score, 4)) for h in answer.hits)),
-                )
+                got = answer_print(index, QUESTIONS[q])
                 assert got == corpora.of(index).answers[q], f"version {index.version}: {got}"
                 with count_lock:
                     versions_seen.add(index.version)
