@@ -71,6 +71,7 @@ class LoopbackDiscord:
         self.heartbeat_interval = heartbeat_interval
         self.requests: list[Recorded] = []
         self.gateway_log: list[tuple[str, float]] = []
+        self.identified_shards: list[tuple[int, ...]] = []  # [shard id, shard count] per IDENTIFY
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None = global) → commands
         self.messages: dict[int, Json] = {}
         self.session_id: str | None = None
@@ -136,6 +137,7 @@ class LoopbackDiscord:
                     await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break
                 self.gateway_log.append(("identify", time.monotonic()))
+                self.identified_shards.append(tuple(data.get("shard", (0, 1))))
                 await self._ready(ws, data.get("shard", [0, 1]))
             elif op == 6:
                 if data["session_id"] != self.session_id or data["token"] != self.token:

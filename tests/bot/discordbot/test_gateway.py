@@ -59,3 +59,11 @@ async def test_commands_sync_globally_without_a_dev_guild(tmp_path: Path) -> Non
         commands = harness.server.commands
         assert {c["name"] for c in commands[None]} == COMMANDS
         assert LoopbackDiscord.GUILD_ID not in commands
+
+
+async def test_the_shard_settings_choose_which_shards_this_process_runs(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    index_reference_review(tmp_path, embedder)
+    async with running_bot(tmp_path, embedder, shard_count=2, shard_ids=[1]) as harness:
+        assert harness.server.identified_shards == [(1, 2)]
+        assert not any(r.path == "/gateway/bot" for r in harness.server.requests)

@@ -4,7 +4,6 @@ to show what happens meanwhile (answers from the old index, heartbeats, a second
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -109,13 +108,14 @@ async def test_heartbeats_are_acknowledged_while_a_reindex_runs(discord: Harness
     token, deferral = await reindex_by(server, server.MODERATOR)
     report = await server.reply(token, timeout=60)
     started, finished = deferral.at, report.at
-    beats = [t for t in server.events("heartbeat", started) if t <= finished]
-    acks = [t for t in server.events("ack", started) if t <= finished]
-    expected = int((finished - started) / HEARTBEAT)
-    assert finished - started > 4 * HEARTBEAT, "the reindex was too quick to tell anything"
-    assert len(beats) >= expected - 2 and len(acks) == len(beats)
+    assert finished - started > 8 * HEARTBEAT, "the reindex was too quick to tell anything"
+    beats = [t for t in server.events("heartbeat") if started <= t <= finished]
+    acks = [t for t in server.events("ack") if started <= t <= finished]
+    gaps = [b - a for a, b in zip([started, *beats], [*beats, finished], strict=True)]
+    # A reindex on the event loop would leave one gap as long as the reindex itself.
+    assert max(gaps) < 4 * HEARTBEAT, gaps
+    assert len(acks) == len(beats)
     assert discord.bot.latency < 1.0
-    assert time.monotonic() - server.events("ack")[-1] < 2 * HEARTBEAT + 0.5
 
 
 async def test_a_reindex_by_another_process_makes_the_bot_say_wait(discord: Harness) -> None:
