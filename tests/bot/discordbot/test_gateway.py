@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -67,3 +68,10 @@ async def test_the_shard_settings_choose_which_shards_this_process_runs(tmp_path
     async with running_bot(tmp_path, embedder, shard_count=2, shard_ids=[1]) as harness:
         assert harness.server.identified_shards == [(1, 2)]
         assert not any(r.path == "/gateway/bot" for r in harness.server.requests)
+
+
+async def test_mentions_go_unanswered_while_message_content_is_off(discord: Harness) -> None:
+    server = discord.server
+    await server.say(f"<@{server.APP_ID}> is DeepSeek a movement?", mentions=(server.bot_user,))
+    await asyncio.sleep(1.0)  # long enough for an answer with the hashing embedder
+    assert not [r for r in server.requests if r.path.startswith("/channels/")]

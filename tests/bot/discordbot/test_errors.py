@@ -1,0 +1,58 @@
+"""How failures reach members: a short private message for what they can act on, and a
+generic one (with the trace in the log) for bugs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.discordbot.checks import NotModerator
+from bot.discordbot.errors import user_message
+from index import IndexMissingError, NotFoundError
+from tests.bot.discordbot.conftest import running_bot
+from tests.conftest import REFERENCE_REVIEW
+from tests.fakes import HashingEmbedder
+from tests.loopback_discord.server import EPHEMERAL
+
+
+async def test_a_bot_without_an_index_starts_and_asks_for_a_reindex(tmp_path: Path) -> None:
+    (tmp_path / "reviews").mkdir()
+    async with running_bot(tmp_path, HashingEmbedder()) as harness:
+        server = harness.server
+        refused = await server.reply(await server.invoke("ask", question="DeepSeek?"))
+        assert refused.body["flags"] & EPHEMERAL and "/reindex" in refused.body["content"]
+
+        (tmp_path / "reviews" / REFERENCE_REVIEW.name).write_bytes(REFERENCE_REVIEW.read_bytes())
+        await server.reply(await server.invoke("reindex", server.MODERATOR), timeout=30)
+        answered = await server.reply(await server.invoke("ask", question="DeepSeek in China?"))
+        assert answered.body["embeds"]
+
+
+@app_commands.command(name="probe", description="a command to wrap errors in")
+async def probe(interaction: discord.Interaction) -> None:
+    """Never run: only the error wrappers need a command."""
+
+
+def invoke_error(original: Exception) -> app_commands.CommandInvokeError:
+    return app_commands.CommandInvokeError(probe, original)
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (invoke_error(NotFoundError("no claim with id 'x'")), "no claim with id 'x'"),
+        (invoke_error(IndexMissingError("no index yet")), "A moderator can run `/reindex`"),
+        (app_commands.NoPrivateMessage(), "only works in a server"),
+        (NotModerator(), "Only moderators"),
+    ],
+)
+def test_expected_errors_get_their_own_message(error: Exception, says: str) -> None:
+    assert says in (user_message(error) or "")
+
+
+def test_a_bug_gets_no_message_of_its_own_so_the_tree_logs_it_and_says_the_generic_one() -> None:
+    assert user_message(invoke_error(RuntimeError("boom"))) is None
+    assert user_message(invoke_error(KeyError("card"))) is None
