@@ -23,7 +23,7 @@ from dataclasses import dataclass
 class AnswerPolicy:
     """The abstention rule's parameters."""
 
-    threshold: float = 0.47
+    threshold: float = 0.455
     commentary_weight: float = 0.5
     neutral_margin: float = 0.28
     """The margin assumed when an index has no commentary at all: the median margin of
