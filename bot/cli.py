@@ -82,9 +82,9 @@ CommandFactory = Callable[[str, str], argparse.ArgumentParser]
 def _extensions() -> list[Callable[[CommandFactory], None]]:
     """Commands that live in their own modules. Each module has `register(command)`, which
     adds its subcommands and sets `run=` to a function `(args, settings) -> exit status`."""
-    from bot import cli_bot, cli_claimreview, cli_gaps
+    from bot import cli_bot, cli_claimreview, cli_eval, cli_gaps
 
-    return [cli_bot.register, cli_claimreview.register, cli_gaps.register]
+    return [cli_bot.register, cli_eval.register, cli_claimreview.register, cli_gaps.register]
 
 
 def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) -> int:
