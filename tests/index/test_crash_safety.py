@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from index import ClaimIndex, reindex
+from index import ClaimIndex, IndexMissingError, reindex
 from index.store import GEN_PREFIX, TMP_PREFIX, read_manifest
 from tests.conftest import REPO
 from tests.fakes import HashingEmbedder
@@ -129,3 +129,18 @@ def test_reindexes_killed_at_random_moments_always_leave_exactly_a_or_b(
         served = _served(index_at_a)
         assert served in (corpora.print_a, corpora.print_b), f"a mix after kills at {landed}"
     _assert_recovers_to_b(index_at_a, corpora, read_manifest(index_at_a).generation)
+
+
+def test_a_first_reindex_killed_before_its_swap_leaves_no_index_rather_than_a_broken_one(
+    corpora: Corpora, index_dir: Path
+) -> None:
+    done = subprocess.run(
+        _child(index_dir, corpora.b, options=("--kill-at", "manifest-written")),
+        cwd=REPO,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == -signal.SIGKILL
+    with pytest.raises(IndexMissingError, match="run `claimbot reindex` to build it"):
+        ClaimIndex.open(index_dir, HashingEmbedder())
+    _assert_recovers_to_b(index_dir, corpora, generation_before="")
