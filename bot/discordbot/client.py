@@ -88,6 +88,8 @@ class ClaimBot(commands.AutoShardedBot):
             log.info("synced %d commands globally", len(synced))
 
     async def run_blocking(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(*args)` in a worker thread: the event loop never waits on the model, FAISS,
+        SQLite or a reindex, so heartbeats and interaction acknowledgements go out on time."""
         return await asyncio.to_thread(work, *args)
 
     async def index(self) -> ClaimIndex:
