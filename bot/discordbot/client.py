@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-from bot.discordbot.errors import ClaimTree
+from bot.discordbot.errors import BotStartError, ClaimTree
 from bot.settings import Settings
 from index import ClaimbotError, ClaimIndex, IndexUnusableError, LiveIndex
 
@@ -46,6 +46,8 @@ class ClaimBot(commands.AutoShardedBot):
     embedder, and `options` reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
 
     def __init__(self, settings: Settings, live: LiveIndex, **options: Any) -> None:
+        # claimbot never joins voice: discord.py's warnings about voice libraries are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         if settings.shard_ids:  # this process runs some of the shards; Discord's count otherwise
             options.setdefault("shard_ids", settings.shard_ids)
         super().__init__(
@@ -81,7 +83,13 @@ class ClaimBot(commands.AutoShardedBot):
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden as exc:
+                raise BotStartError(
+                    f"Discord refused the commands for server {guild.id} (CLAIMBOT_DEV_GUILD): "
+                    "is the bot in it, invited with the applications.commands scope?"
+                ) from exc
             log.info("synced %d commands to guild %s", len(synced), guild.id)
         else:
             synced = await self.tree.sync()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
@@ -44,8 +45,8 @@ def build_bot(settings: Settings, embedder: Embedder | None = None, **options: A
 
 
 async def serve(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:
-    """Run the bot until it is closed. Raises `BotStartError` for a token or intents that
-    Discord refuses."""
+    """Run the bot until it is closed. Raises `BotStartError`, one line for a person, when
+    Discord cannot be reached or refuses the token, the intents or the commands."""
     token = token_of(settings)
     point_at(settings)
     bot = build_bot(settings, embedder, **options)
@@ -57,6 +58,9 @@ async def serve(settings: Settings, embedder: Embedder | None = None, **options:
             "Discord rejected the bot token (CLAIMBOT_DISCORD_TOKEN): reset it in the developer "
             "portal and try again"
         ) from exc
+    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
+        # Only at start-up: once connected, discord.py reconnects by itself.
+        raise BotStartError(f"cannot reach Discord at {settings.discord_api}: {exc}") from exc
     except discord.PrivilegedIntentsRequired as exc:
         raise BotStartError(
             "Discord refused the message-content intent: enable it under Bot → Privileged "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from bot.settings import Settings
 from tests.bot.discordbot.conftest import bot_settings, index_reference_review
 from tests.fakes import HashingEmbedder
 from tests.loopback_discord import LoopbackDiscord
+
+CLAIMBOT = Path(sys.executable).with_name("claimbot")
 
 
 def test_a_missing_token_is_a_one_line_error(
@@ -43,6 +47,43 @@ async def test_a_rejected_token_is_a_one_line_error_without_the_token(tmp_path: 
     message = str(refused.value)
     assert "rejected the bot token" in message and "\n" not in message
     assert "a-wrong-token" not in message
+
+
+async def test_claimbot_bot_with_a_rejected_token_ends_with_one_line_and_no_traceback(
+    tmp_path: Path,
+) -> None:
+    server = LoopbackDiscord(token="the-right-token")
+    await server.start()
+    env = {
+        **os.environ,
+        "CLAIMBOT_DISCORD_TOKEN": "a-wrong-token",
+        "CLAIMBOT_DISCORD_API": server.api_url,
+        "CLAIMBOT_DISCORD_GATEWAY": server.gateway_url,
+        "CLAIMBOT_INDEX_DIR": str(tmp_path / "index"),
+        "CLAIMBOT_REVIEWS_DIR": str(tmp_path / "reviews"),
+    }
+    try:
+        process = await asyncio.create_subprocess_exec(
+            str(CLAIMBOT), "bot", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    finally:
+        await server.close()
+    stderr = err.decode()
+    assert process.returncode == 1
+    assert stderr.splitlines()[-1].startswith("claimbot: Discord rejected the bot token")
+    assert "Traceback" not in stderr and "a-wrong-token" not in stderr
+    assert any(r.path == "/users/@me" for r in server.requests)
+
+
+async def test_an_unreachable_discord_is_a_one_line_error(tmp_path: Path) -> None:
+    server = LoopbackDiscord()
+    await server.start()
+    await server.close()  # nothing listens on its port any more
+    settings = bot_settings(tmp_path, server)
+    with pytest.raises(BotStartError) as refused:
+        await serve(settings, HashingEmbedder())
+    assert str(refused.value).startswith(f"cannot reach Discord at {server.api_url}")
 
 
 async def test_a_refused_message_content_intent_is_a_one_line_error(tmp_path: Path) -> None:
