@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.loopback_discord import payloads
+from tests.loopback_discord.recording import Recorded, Recorder
 
 Json = dict[str, Any]
 
@@ -29,17 +30,6 @@ EPHEMERAL = 1 << 6
 MANAGE_GUILD = 1 << 5
 MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11)  # view channel, send messages
-
-
-@dataclass
-class Recorded:
-    """One REST request as the bot sent it."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-    at: float
 
 
 @dataclass(frozen=True)
@@ -50,7 +40,7 @@ class Person:
     permissions: int = MEMBER_PERMISSIONS
 
 
-class LoopbackDiscord:
+class LoopbackDiscord(Recorder):
     APP_ID = 1000
     GUILD_ID = 2000
     CHANNEL_ID = 3000
@@ -69,8 +59,7 @@ class LoopbackDiscord:
         self.token = token
         self.message_content_allowed = message_content_allowed
         self.heartbeat_interval = heartbeat_interval
-        self.requests: list[Recorded] = []
-        self.gateway_log: list[tuple[str, float]] = []
+        super().__init__()
         self.identified_shards: list[tuple[int, ...]] = []  # [shard id, shard count] per IDENTIFY
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None = global) → commands
         self.messages: dict[int, Json] = {}
@@ -186,9 +175,6 @@ class LoopbackDiscord:
         """Cut the gateway connection without a close frame, as a network failure would."""
         assert self._transport is not None
         self._transport.abort()  # type: ignore[attr-defined]
-
-    def events(self, kind: str, since: float = 0.0) -> list[float]:
-        return [at for k, at in self.gateway_log if k == kind and at >= since]
 
     # -- REST ------------------------------------------------------------------------------
 
@@ -400,45 +386,6 @@ class LoopbackDiscord:
         self._interactions[token] = interaction
         await self.dispatch("INTERACTION_CREATE", interaction)
         return token
-
-    # -- what the bot sent -----------------------------------------------------------------
-
-    def sent_for(self, token: str) -> list[Recorded]:
-        """Every callback, follow-up and edit the bot sent for one interaction, in order."""
-        return [r for r in self.requests if f"/{token}" in r.path]
-
-    async def wait_for(
-        self, predicate: Callable[[Recorded], bool], timeout: float = 10.0
-    ) -> Recorded:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for request in self.requests:
-                if predicate(request):
-                    return request
-            await asyncio.sleep(0.01)
-        raise TimeoutError("the bot never sent the expected request")
-
-    async def reply(self, token: str, timeout: float = 10.0) -> Recorded:
-        """The bot's visible answer to an interaction: an immediate message, an autocomplete
-        result, a message update or the first follow-up (a deferral is not an answer)."""
-
-        def answers(r: Recorded) -> bool:
-            if f"/{token}" not in r.path:
-                return False
-            if r.path.endswith("/callback"):
-                return bool(r.body["type"] in (4, 7, 8))
-            return r.method == "POST"
-
-        return await self.wait_for(answers, timeout)
-
-    async def wait_for_event(self, kind: str, since: float = 0.0, timeout: float = 10.0) -> float:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.events(kind, since)
-            if found:
-                return found[0]
-            await asyncio.sleep(0.01)
-        raise TimeoutError(f"no {kind} on the gateway")
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
