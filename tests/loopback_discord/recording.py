@@ -25,9 +25,15 @@ class Recorder:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.gateway_log: list[tuple[str, float]] = []  # ("heartbeat" | "ack" | ..., time)
+        self.created_at: dict[str, float] = {}  # interaction token → INTERACTION_CREATE sent
 
     def events(self, kind: str, since: float = 0.0) -> list[float]:
         return [at for k, at in self.gateway_log if k == kind and at >= since]
+
+    def acknowledged_after(self, token: str) -> float:
+        """Seconds from INTERACTION_CREATE to the bot's first callback (Discord allows 3)."""
+        callback = next(r for r in self.sent_for(token) if r.path.endswith("/callback"))
+        return callback.at - self.created_at[token]
 
     def sent_for(self, token: str) -> list[Recorded]:
         """Every callback, follow-up and edit the bot sent for one interaction, in order."""

@@ -384,6 +384,7 @@ class LoopbackDiscord(Recorder):
             **extra,
         }
         self._interactions[token] = interaction
+        self.created_at[token] = time.monotonic()
         await self.dispatch("INTERACTION_CREATE", interaction)
         return token
 

@@ -66,6 +66,7 @@ async def test_ask_answers_with_the_matching_card(discord: Harness) -> None:
     reply = await server.reply(token)
     deferral = server.sent_for(token)[0]
     assert deferral.path.endswith("/callback") and deferral.body["type"] == 5
+    assert server.acknowledged_after(token) < 3.0
     card = embeds_of(reply)[0]
     assert card["footer"]["text"].endswith(LICENSES)
     assert card["fields"][0]["value"].startswith("✅ Accurate")

@@ -82,6 +82,7 @@ async def test_a_moderator_reindex_reports_new_and_broken_files_while_old_answer
     answer = await server.reply(asked)
     report = await server.reply(token, timeout=60)
 
+    assert server.acknowledged_after(token) < 3.0 and server.acknowledged_after(asked) < 3.0
     assert answer.at < report.at  # answered while the reindex ran...
     assert "licen" in answer.body["embeds"][0]["title"].lower()
     assert discord.bot.live.current.version > old_version  # ...which then swapped in
