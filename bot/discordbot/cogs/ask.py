@@ -40,8 +40,11 @@ class Ask(commands.Cog):
         wait = self.cooldown.retry_after(interaction.user.id)
         if wait:
             raise OnCooldown(wait)
+        # Opening the index is quick and may fail ("no index yet"): before the deferral, so
+        # such an error is told to the caller alone. Embedding and search may take longer.
+        index = await self.bot.index()
         await interaction.response.defer(thinking=True)
-        answer = await self.answer(question)
+        answer = await self.bot.run_blocking(index.ask, question, RESULTS)
         await interaction.followup.send(
             embeds=answer_embeds(answer), allowed_mentions=discord.AllowedMentions.none()
         )

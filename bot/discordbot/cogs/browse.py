@@ -1,4 +1,7 @@
-"""/verdicts, /claim and /episodes: browsing what is indexed, with autocomplete."""
+"""/verdicts, /claim and /episodes: browsing what is indexed, with autocomplete.
+
+These answer at once, without deferring: their lookups take milliseconds, and a reply to a
+deferral cannot be private, while "no such episode" should be told to the caller alone."""
 
 from __future__ import annotations
 
@@ -26,17 +29,15 @@ class Browse(commands.Cog):
     )
     @app_commands.describe(episode="episode number, or part of its title")
     async def verdicts(self, interaction: discord.Interaction, episode: str) -> None:
-        await interaction.response.defer(thinking=True)
         index = await self.bot.index()
         found = await self.bot.run_blocking(index.find_episode, episode)
         cards = await self.bot.run_blocking(index.episode_cards, found)
         view = VerdictPages(interaction.user.id, found, cards, self.bot.settings.page_timeout)
-        view.message = await interaction.followup.send(
-            embed=view.embed(),
-            view=view,
-            wait=True,
-            allowed_mentions=discord.AllowedMentions.none(),
+        sent = await interaction.response.send_message(
+            embed=view.embed(), view=view, allowed_mentions=discord.AllowedMentions.none()
         )
+        if isinstance(sent.resource, discord.InteractionMessage):
+            view.message = sent.resource
 
     @verdicts.autocomplete("episode")
     async def episode_choices(
@@ -58,10 +59,9 @@ class Browse(commands.Cog):
     @app_commands.command(name="claim", description="One claim in full")
     @app_commands.describe(id="start typing its headline")
     async def claim(self, interaction: discord.Interaction, id: str) -> None:
-        await interaction.response.defer(thinking=True)
         index = await self.bot.index()
         hit = await self.bot.run_blocking(index.card, id)
-        await interaction.followup.send(
+        await interaction.response.send_message(
             embed=card_embed(hit, full=True), allowed_mentions=discord.AllowedMentions.none()
         )
 
@@ -74,10 +74,9 @@ class Browse(commands.Cog):
 
     @app_commands.command(name="episodes", description="The reviewed episodes")
     async def episodes(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(thinking=True)
         index = await self.bot.index()
         summaries = await self.bot.run_blocking(index.episodes)
-        await interaction.followup.send(
+        await interaction.response.send_message(
             embed=episodes_embed(summaries), allowed_mentions=discord.AllowedMentions.none()
         )
 

@@ -61,8 +61,9 @@ def button(message: dict[str, Any], label: str) -> dict[str, Any]:
 
 
 async def verdicts_message(server: LoopbackDiscord, person: Person) -> dict[str, Any]:
-    reply = await server.reply(await server.invoke("verdicts", person, episode=LONG_EPISODE))
-    return server.messages[max(server.messages)] | {"_request": reply}
+    token = await server.invoke("verdicts", person, episode=LONG_EPISODE)
+    reply = await server.reply(token)
+    return server.messages[max(server.messages)] | {"_request": reply, "_token": token}
 
 
 async def test_episode_autocomplete_offers_matching_indexed_episodes(discord: Harness) -> None:
@@ -84,7 +85,9 @@ async def test_verdicts_shows_the_first_page_with_a_badge_per_claim(discord: Har
     assert lines[0] == "`1.` ⚖️ Mixed · Synthetic Claim Number 1 About Topic 1"
     assert embed["footer"]["text"].endswith("page 1/3")
     assert button(message, "Previous")["disabled"] is True
-    assert message["_request"].body["allowed_mentions"] == {"parse": []}
+    request = message["_request"]
+    assert request.body["type"] == 4  # answered at once, no deferral needed
+    assert request.body["data"]["allowed_mentions"] == {"parse": []}
 
 
 async def test_the_next_button_turns_the_page(discord: Harness) -> None:
@@ -124,11 +127,13 @@ async def test_the_menu_opens_one_claim_privately(discord: Harness) -> None:
 async def test_page_buttons_are_removed_when_the_list_times_out(discord: Harness) -> None:
     server = discord.server
     message = await verdicts_message(server, server.MEMBER)
+    token = message["_token"]
 
     def removes_buttons(r: Recorded) -> bool:
-        return r.method == "PATCH" and r.path.endswith(f"/messages/{message['id']}")
+        return r.method == "PATCH" and r.path.startswith(f"/webhooks/{server.APP_ID}/{token}/")
 
     edit = await server.wait_for(removes_buttons, timeout=PAGE_TIMEOUT + 5)
+    assert edit.path.endswith("/messages/@original")
     assert edit.body["components"] == []
 
 
@@ -138,14 +143,14 @@ async def test_claim_autocomplete_matches_headlines_and_shows_the_card(discord: 
     values = [c["value"] for c in choices.body["data"]["choices"]]
     assert values and all("nvidia" in v for v in values)
     reply = await server.reply(await server.invoke("claim", id=values[0]))
-    card = reply.body["embeds"][0]
+    card = reply.body["data"]["embeds"][0]
     assert "NVIDIA" in card["title"] and card["footer"]["text"].endswith(values[0])
 
 
 async def test_episodes_lists_every_indexed_episode(discord: Harness) -> None:
     server = discord.server
     reply = await server.reply(await server.invoke("episodes"))
-    embed = reply.body["embeds"][0]
+    embed = reply.body["data"]["embeds"][0]
     assert embed["title"] == "2 reviewed episodes"
     assert "#490" in embed["description"] and "24 claims" in embed["description"]
 
@@ -153,13 +158,13 @@ async def test_episodes_lists_every_indexed_episode(discord: Harness) -> None:
 async def test_an_unknown_episode_gets_a_short_private_message(discord: Harness) -> None:
     server = discord.server
     reply = await server.reply(await server.invoke("verdicts", episode="no such show"))
-    assert reply.body["flags"] & EPHEMERAL
-    assert "no indexed episode matches 'no such show'" in reply.body["content"]
+    assert reply.body["type"] == 4 and reply.body["data"]["flags"] & EPHEMERAL
+    assert "no indexed episode matches 'no such show'" in reply.body["data"]["content"]
 
 
 async def test_an_error_message_is_cut_to_what_discord_accepts(discord: Harness) -> None:
     server = discord.server
     reply = await server.reply(await server.invoke("claim", id="x" * 5000))
-    assert reply.body["flags"] & EPHEMERAL
-    assert reply.body["content"].startswith("no claim with id")
-    assert len(reply.body["content"]) <= 2000
+    assert reply.body["data"]["flags"] & EPHEMERAL
+    assert reply.body["data"]["content"].startswith("no claim with id")
+    assert len(reply.body["data"]["content"]) <= 2000

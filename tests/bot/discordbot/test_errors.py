@@ -23,7 +23,9 @@ async def test_a_bot_without_an_index_starts_and_asks_for_a_reindex(tmp_path: Pa
     async with running_bot(tmp_path, HashingEmbedder()) as harness:
         server = harness.server
         refused = await server.reply(await server.invoke("ask", question="DeepSeek?"))
-        assert refused.body["flags"] & EPHEMERAL and "/reindex" in refused.body["content"]
+        said = refused.body["data"]
+        assert refused.body["type"] == 4 and said["flags"] & EPHEMERAL
+        assert "/reindex" in said["content"]
 
         (tmp_path / "reviews" / REFERENCE_REVIEW.name).write_bytes(REFERENCE_REVIEW.read_bytes())
         await server.reply(await server.invoke("reindex", server.MODERATOR), timeout=30)

@@ -50,7 +50,7 @@ async def test_the_bot_resumes_its_session_after_the_socket_drops(discord: Harne
     await server.wait_for_event("resume", since=dropped_at)
     assert server.session_id == session and len(server.events("identify")) == identified
     reply = await server.reply(await server.invoke("episodes"))
-    assert "Lex Fridman Podcast" in reply.body["embeds"][0]["description"]
+    assert "Lex Fridman Podcast" in reply.body["data"]["embeds"][0]["description"]
 
 
 async def test_commands_sync_globally_without_a_dev_guild(tmp_path: Path) -> None:
