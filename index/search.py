@@ -300,7 +300,10 @@ class ClaimIndex:
 
 
 def _clean_question(question: str) -> str:
-    text = " ".join(question.split())
+    # Lone surrogates are valid in JSON (ask --questions, Discord) but not UTF-8; the
+    # tokenizer would raise on them.
+    text = question.encode("utf-8", "replace").decode("utf-8")
+    text = " ".join(text.split())
     if not text:
         raise ClaimbotError(
             "the question is empty: ask about a claim, e.g. 'are Nvidia margins really that high?'"
