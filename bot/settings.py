@@ -27,7 +27,7 @@ class Settings(BaseSettings):
         "", description="sentence-transformers model name or path; empty = packaged MiniLM"
     )
     backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch", description="inference backend for the embedding model"
+        "onnx", description="inference backend for the embedding model (docs/performance.md)"
     )
     min_score: float | None = Field(
         None, description="override the answer threshold (cosine similarity, 0-1)"

@@ -71,7 +71,7 @@ def test_the_export_lands_in_the_cache_folder_without_leftovers(
     folder = onnx_embedder.onnx_folder()
     assert folder.parent == cache_dir and (folder / ONNX_FILE).is_file()
     if onnx_embedder.backend == "onnx-int8":
-        assert (folder / f"onnx/model_qint8_{int8_target()}.onnx").is_file()
+        assert (folder / f"onnx/model_int8_{int8_target()}.onnx").is_file()
     assert not [p for p in cache_dir.iterdir() if p.name.startswith("tmp-")]
 
 

@@ -1,0 +1,55 @@
+"""Benchmark corpora and their indexes, built once and kept under benchmarks/.cache/.
+
+Each size has a folder `corpus-<cards>/` with `reviews/` (from benchmarks.generate) and `index/`
+(built by the real `reindex` with the stand-in embedder, see benchmarks.standin), plus
+`build.json` recording how long that took. Delete the folder to rebuild it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+from benchmarks.generate import write_corpus
+from benchmarks.standin import WordMeanEmbedder
+from index import Embedder, reindex
+from index.store import read_manifest
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def corpus_dir(cards: int) -> Path:
+    return CACHE / f"corpus-{cards}"
+
+
+def reviews(cards: int) -> Path:
+    """The review folder of a corpus, generated on first use."""
+    folder = corpus_dir(cards) / "reviews"
+    done = corpus_dir(cards) / "reviews.done"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(folder, cards)
+        done.touch()
+    return folder
+
+
+def built_index(cards: int, model: Embedder) -> tuple[Path, dict[str, float]]:
+    """The index of a corpus (stand-in vectors), built on first use, and its build record."""
+    folder = corpus_dir(cards)
+    record_file = folder / "build.json"
+    index_dir = folder / "index"
+    if record_file.exists() and (index_dir / "manifest.json").exists():
+        return index_dir, json.loads(record_file.read_text())
+    source = reviews(cards)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    started = time.perf_counter()
+    summary = reindex(source, index_dir, WordMeanEmbedder(model))
+    record = {
+        "seconds": time.perf_counter() - started,
+        "cards": summary.cards,
+        "vectors": read_manifest(index_dir).vectors,
+    }
+    record_file.write_text(json.dumps(record))
+    return index_dir, record
