@@ -49,4 +49,7 @@ class Settings(BaseSettings):
     page_timeout: float = Field(
         180.0, gt=0, description="seconds a /verdicts list keeps its page buttons"
     )
+    index_poll_seconds: float = Field(
+        2.0, gt=0, description="seconds between checks for an index published by another process"
+    )
     log_level: str = Field("INFO", description="logging level")

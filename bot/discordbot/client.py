@@ -27,6 +27,7 @@ COGS = (
     "bot.discordbot.cogs.ask",
     "bot.discordbot.cogs.browse",
     "bot.discordbot.cogs.moderation",
+    "bot.discordbot.cogs.index_watch",
 )
 
 

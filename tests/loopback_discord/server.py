@@ -3,8 +3,10 @@
 It speaks just enough of Discord for the real discord.py client: HELLO, IDENTIFY → READY and
 GUILD_CREATE, heartbeats and their ACKs, RESUME after a dropped socket, dispatching interactions
 and messages, command sync, interaction callbacks, webhook follow-ups and edits, channel
-messages. Every REST request and gateway event is recorded so tests assert on what the bot
-actually sent, and `invoke`/`click`/`say` play the part of members.
+messages. Each shard has its own connection and its own guild, so bots in several processes,
+one range of shards each, can share one stand-in. Every REST request and gateway event is
+recorded so tests assert on what the bot actually sent, and `invoke`/`click`/`say` play the
+part of members.
 """
 
 from __future__ import annotations
@@ -66,7 +68,9 @@ class LoopbackDiscord(Recorder):
         self.session_id: str | None = None
         self._ids = itertools.count(10_000)
         self._seq = 0
-        self._socket: web.WebSocketResponse | None = None
+        self._socket: web.WebSocketResponse | None = None  # the latest connection
+        self._sockets: dict[int, web.WebSocketResponse] = {}  # shard id → its connection
+        self._session_shards: dict[str, int] = {}  # session id → shard id, for RESUME
         self._transport: asyncio.BaseTransport | None = None
         self._interactions: dict[str, Json] = {}  # token → interaction payload
         self._originals: dict[str, int] = {}  # token → original response message id
@@ -87,8 +91,9 @@ class LoopbackDiscord(Recorder):
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
+        for socket in {self._socket, *self._sockets.values()} - {None}:
+            assert socket is not None
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -126,31 +131,37 @@ class LoopbackDiscord(Recorder):
                     await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break
                 self.gateway_log.append(("identify", time.monotonic()))
-                self.identified_shards.append(tuple(data.get("shard", (0, 1))))
-                await self._ready(ws, data.get("shard", [0, 1]))
+                shard = data.get("shard", [0, 1])
+                self.identified_shards.append(tuple(shard))
+                self._sockets[shard[0]] = ws
+                await self._ready(ws, shard)
             elif op == 6:
-                if data["session_id"] != self.session_id or data["token"] != self.token:
+                shard_id = self._session_shards.get(data["session_id"])
+                if shard_id is None or data["token"] != self.token:
                     await self._send(ws, {"op": 9, "d": False})
                     continue
+                self._socket = self._sockets[shard_id] = ws
                 self.gateway_log.append(("resume", time.monotonic()))
                 await self._dispatch(ws, "RESUMED", {})
         return ws
 
     async def _ready(self, ws: web.WebSocketResponse, shard: list[int]) -> None:
         self.session_id = uuid.uuid4().hex
+        self._session_shards[self.session_id] = shard[0]
+        guild_id = self.guild_of(shard[0])
         guild = payloads.guild(
-            self.GUILD_ID,
+            guild_id,
             roles=[
-                payloads.role(self.GUILD_ID, "@everyone", MEMBER_PERMISSIONS),
+                payloads.role(guild_id, "@everyone", MEMBER_PERMISSIONS),
                 payloads.role(self.MODERATOR_ROLE, "Moderators", MANAGE_GUILD),
                 payloads.role(self.FACT_CHECKER_ROLE, "Fact checkers"),
             ],
-            channels=[payloads.channel(self.CHANNEL_ID, self.GUILD_ID)],
+            channels=[payloads.channel(self.CHANNEL_ID, guild_id)],
         )
         ready = {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": str(self.GUILD_ID), "unavailable": True}],
+            "guilds": [{"id": str(guild_id), "unavailable": True}],
             "session_id": self.session_id,
             "resume_gateway_url": self.gateway_url,
             "shard": shard,
@@ -166,10 +177,17 @@ class LoopbackDiscord(Recorder):
         self._seq += 1
         await self._send(ws, {"op": 0, "t": event, "s": self._seq, "d": data})
 
-    async def dispatch(self, event: str, data: Json) -> None:
-        """Send a gateway event to the connected bot."""
-        assert self._socket is not None and not self._socket.closed, "no bot connected"
-        await self._dispatch(self._socket, event, data)
+    @classmethod
+    def guild_of(cls, shard: int) -> int:
+        """The guild the stand-in puts on `shard`: Discord's rule is (guild id >> 22) % shards,
+        and shard 0's guild is GUILD_ID."""
+        return cls.GUILD_ID + (shard << 22)
+
+    async def dispatch(self, event: str, data: Json, shard: int | None = None) -> None:
+        """Send a gateway event to the bot on `shard` (default: the latest connection)."""
+        socket = self._socket if shard is None else self._sockets.get(shard)
+        assert socket is not None and not socket.closed, f"no bot connected (shard {shard})"
+        await self._dispatch(socket, event, data)
 
     def drop_socket(self) -> None:
         """Cut the gateway connection without a close frame, as a network failure would."""
@@ -299,9 +317,12 @@ class LoopbackDiscord(Recorder):
                     return command
         raise KeyError(f"/{name} was never synced")
 
-    async def invoke(self, name: str, person: Person = MEMBER, **options: str) -> str:
-        """A member runs a slash command; returns the interaction token."""
-        return await self._interact(2, person, self._command_data(name, options))
+    async def invoke(
+        self, name: str, person: Person = MEMBER, *, shard: int = 0, **options: str
+    ) -> str:
+        """A member runs a slash command (in the guild of `shard`); returns the interaction
+        token."""
+        return await self._interact(2, person, self._command_data(name, options), shard=shard)
 
     async def autocomplete(
         self, name: str, option: str, typed: str, person: Person = MEMBER
@@ -361,16 +382,19 @@ class LoopbackDiscord(Recorder):
     def _member(self, person: Person) -> Json:
         return payloads.member(person.id, person.name, list(person.roles), person.permissions)
 
-    async def _interact(self, kind: int, person: Person, data: Json, **extra: Any) -> str:
+    async def _interact(
+        self, kind: int, person: Person, data: Json, shard: int = 0, **extra: Any
+    ) -> str:
         token = f"token-{next(self._ids)}"
+        guild_id = self.guild_of(shard)
         interaction: Json = {
             "id": str(next(self._ids)),
             "application_id": str(self.APP_ID),
             "type": kind,
             "data": data,
-            "guild_id": str(self.GUILD_ID),
+            "guild_id": str(guild_id),
             "channel_id": str(self.CHANNEL_ID),
-            "channel": payloads.channel(self.CHANNEL_ID, self.GUILD_ID),
+            "channel": payloads.channel(self.CHANNEL_ID, guild_id),
             "member": self._member(person),
             "token": token,
             "version": 1,
@@ -379,13 +403,13 @@ class LoopbackDiscord(Recorder):
             "guild_locale": "en-US",
             "entitlements": [],
             "attachment_size_limit": 8 * 1024 * 1024,
-            "authorizing_integration_owners": {"0": str(self.GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             **extra,
         }
         self._interactions[token] = interaction
         self.created_at[token] = time.monotonic()
-        await self.dispatch("INTERACTION_CREATE", interaction)
+        await self.dispatch("INTERACTION_CREATE", interaction, shard)
         return token
 
 
