@@ -23,24 +23,34 @@ from index.errors import (
     ReindexBusyError,
     ReviewFormatError,
 )
-from index.feedback import FeedbackError, FeedbackStore, Gap, hash_user, normalize_question
+from index.feedback import (
+    AskedQuestion,
+    FeedbackError,
+    FeedbackStore,
+    Gap,
+    hash_user,
+    normalize_question,
+)
 from index.live import LiveIndex
 from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
 from index.parse import parse_review, parse_review_bytes
 from index.policy import BASELINE_POLICY, AnswerPolicy
 from index.rating import rate_verdict, rating_colour
-from index.reindex import ReindexSummary, reindex, review_files
+from index.reindex import REVIEW_SUFFIXES, ReindexSummary, reindex, review_files
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
 from index.search import DEFAULT_MIN_SCORE, DEFAULT_POLICY, ClaimIndex, EpisodeSummary
+from index.text import slugify
 
 __all__ = [
     "BASELINE_POLICY",
     "DEFAULT_MIN_SCORE",
     "DEFAULT_MODEL",
     "DEFAULT_POLICY",
+    "REVIEW_SUFFIXES",
     "AnalysisBlock",
     "Answer",
     "AnswerPolicy",
+    "AskedQuestion",
     "Backend",
     "ClaimIndex",
     "ClaimReviewError",
@@ -81,5 +91,6 @@ __all__ = [
     "read_claimreviews",
     "reindex",
     "review_files",
+    "slugify",
     "write_imported_reviews",
 ]

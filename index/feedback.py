@@ -78,6 +78,17 @@ class Gap:
         return self.unanswered + max(0, self.downvotes - self.upvotes)
 
 
+@dataclass(frozen=True)
+class AskedQuestion:
+    """One recorded question, as `FeedbackStore.asked` finds it again."""
+
+    id: int
+    question: str
+    answered: bool
+    best_card_id: str | None
+    guild_id: int | None
+
+
 def normalize_question(question: str) -> str:
     """The grouping key: `"Are Nvidia margins HIGH?!"` and `are nvidia margins high` match."""
     folded = unicodedata.normalize("NFKC", question).casefold()
@@ -132,10 +143,11 @@ class FeedbackStore:
 
     def record_question(
         self, question: str, answered: bool, best_card_id: str | None, guild_id: int | None
-    ) -> None:
-        """One question asked, and whether the bot answered it (with which card)."""
+    ) -> int:
+        """One question asked, and whether the bot answered it (with which card). Returns its
+        id, which a front end can hand out (e.g. in a button) to find it with `asked`."""
         text = question.strip()[:MAX_QUESTION_CHARS]
-        self._write(
+        return self._write(
             "INSERT INTO questions (asked_at, question, norm, answered, best_card_id, guild_id) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (self._clock(), text, normalize_question(text), int(answered), best_card_id, guild_id),
@@ -156,6 +168,17 @@ class FeedbackStore:
             "question = excluded.question",
             (self._clock(), text, normalize_question(text), card_id, vote, guild_id, user_hash),
         )
+
+    def asked(self, question_id: int) -> AskedQuestion | None:
+        """A recorded question by the id `record_question` returned; None if unknown."""
+        rows = self._read(
+            "SELECT id, question, answered, best_card_id, guild_id FROM questions WHERE id = ?",
+            (question_id,),
+        )
+        if not rows:
+            return None
+        qid, text, answered, card, guild = rows[0]
+        return AskedQuestion(int(qid), str(text), bool(answered), card, guild)
 
     def gaps(self, limit: int = 10, guild_id: int | None = None) -> list[Gap]:
         """The questions most wanting a review, most wanted first (ties: most recent first).
@@ -187,11 +210,12 @@ class FeedbackStore:
         # SQLite takes the bare `question` column from the row holding MAX(at).
         return [Gap(str(q), int(u), int(d), int(up), float(at)) for q, u, d, up, at in rows]
 
-    def _write(self, sql: str, params: tuple[object, ...]) -> None:
+    def _write(self, sql: str, params: tuple[object, ...]) -> int:
+        """Run one statement in a transaction; returns the row id it inserted (if any)."""
         with self._lock:
             try:
                 with self._db:
-                    self._db.execute(sql, params)
+                    return self._db.execute(sql, params).lastrowid or 0
             except sqlite3.Error as exc:
                 raise FeedbackError(f"cannot write to the feedback database: {exc}") from exc
 

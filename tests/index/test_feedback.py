@@ -147,3 +147,20 @@ def test_concurrent_writers_from_worker_threads_lose_nothing(store: FeedbackStor
         ("Are seed oils bad?", 200, 0, 0),
         ("Is fasting better?", 0, 200, 0),
     ]
+
+
+def test_a_recorded_question_is_found_again_by_the_id_it_was_given(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.sqlite"
+    with FeedbackStore(path) as store:
+        first = store.record_question("Are seed oils bad?", False, None, GUILD)
+        second = store.record_question("Is fasting better?", True, "gut/fasting", None)
+    with FeedbackStore(path) as reopened:  # ids outlive a restart, e.g. in a button
+        found = reopened.asked(second)
+        assert found is not None and first != second
+        assert (found.question, found.answered, found.best_card_id, found.guild_id) == (
+            "Is fasting better?",
+            True,
+            "gut/fasting",
+            None,
+        )
+        assert reopened.asked(second + 1000) is None
