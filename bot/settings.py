@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     page_timeout: float = Field(
         180.0, gt=0, description="seconds a /verdicts list keeps its page buttons"
     )
+    confirm_timeout: float = Field(
+        60.0, gt=0, description="seconds a /review confirmation keeps its buttons"
+    )
+    review_max_bytes: int = Field(
+        256 * 1024, gt=0, description="largest review file /review add accepts, in bytes"
+    )
     index_poll_seconds: float = Field(
         2.0, gt=0, description="seconds between checks for an index published by another process"
     )

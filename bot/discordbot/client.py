@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.discordbot.errors import BotStartError, ClaimTree
 from bot.settings import Settings
-from index import ClaimbotError, ClaimIndex, IndexUnusableError, LiveIndex
+from index import ClaimbotError, ClaimIndex, FeedbackStore, IndexUnusableError, LiveIndex
 
 log = logging.getLogger("claimbot.discord")
 
@@ -27,6 +27,8 @@ COGS = (
     "bot.discordbot.cogs.ask",
     "bot.discordbot.cogs.browse",
     "bot.discordbot.cogs.moderation",
+    "bot.discordbot.cogs.review",
+    "bot.discordbot.cogs.feedback",
     "bot.discordbot.cogs.index_watch",
 )
 
@@ -46,6 +48,9 @@ class ClaimBot(commands.AutoShardedBot):
     """claimbot on Discord. `live` is the index it serves; tests pass one built on a fake
     embedder, and `options` reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
 
+    feedback: FeedbackStore
+    """Questions and votes (`settings.feedback_db`), opened once in `setup_hook`."""
+
     def __init__(self, settings: Settings, live: LiveIndex, **options: Any) -> None:
         # claimbot never joins voice: discord.py's warnings about voice libraries are noise.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -62,8 +67,11 @@ class ClaimBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.live = live
+        self.reindexing = asyncio.Lock()
+        """Held by every command that reindexes (/reindex, /review), so they never overlap."""
 
     async def setup_hook(self) -> None:
+        self.feedback = await self.run_blocking(FeedbackStore, self.settings.feedback_db)
         for extension in COGS:
             await self.load_extension(extension)
         await self.run_blocking(self._load_model_and_index)
@@ -112,6 +120,11 @@ class ClaimBot(commands.AutoShardedBot):
             except ClaimbotError as exc:  # the loaded generation keeps serving
                 log.warning("cannot open the newest index: %s", exc)
         return self.live.current
+
+    async def close(self) -> None:
+        await super().close()
+        if hasattr(self, "feedback"):  # not when start-up failed before opening it
+            self.feedback.close()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are answered by the ask cog's listener."""

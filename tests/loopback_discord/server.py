@@ -3,10 +3,10 @@
 It speaks just enough of Discord for the real discord.py client: HELLO, IDENTIFY → READY and
 GUILD_CREATE, heartbeats and their ACKs, RESUME after a dropped socket, dispatching interactions
 and messages, command sync, interaction callbacks, webhook follow-ups and edits, channel
-messages. Each shard has its own connection and its own guild, so bots in several processes,
-one range of shards each, can share one stand-in. Every REST request and gateway event is
-recorded so tests assert on what the bot actually sent, and `invoke`/`click`/`say` play the
-part of members.
+messages, attachments (served back for download). Each shard has its own connection and its
+own guild, so bots in several processes, one range of shards each, can share one stand-in.
+Every REST request and gateway event is recorded so tests assert on what the bot actually sent,
+and `invoke`/`click`/`say` play the part of members.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from aiohttp import WSMsgType, web
 
 from tests.loopback_discord import payloads
 from tests.loopback_discord.recording import Recorded, Recorder
+from tests.loopback_discord.uploads import ATTACHMENT, Uploads
 
 Json = dict[str, Any]
 
@@ -32,6 +33,7 @@ EPHEMERAL = 1 << 6
 MANAGE_GUILD = 1 << 5
 MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11)  # view channel, send messages
+SUBCOMMAND = 1  # the application-command option type
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class LoopbackDiscord(Recorder):
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.bot_user = payloads.user(self.APP_ID, "claimbot", bot=True)
+        self.uploads = Uploads()  # files members attach to commands
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -84,11 +87,13 @@ class LoopbackDiscord(Recorder):
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        app.router.add_get("/attachments/{id}/{filename}", self.uploads.serve)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.uploads.base_url = f"http://127.0.0.1:{self.port}"
 
     async def close(self) -> None:
         for socket in {self._socket, *self._sockets.values()} - {None}:
@@ -328,7 +333,10 @@ class LoopbackDiscord(Recorder):
         self, name: str, option: str, typed: str, person: Person = MEMBER
     ) -> str:
         data = self._command_data(name, {option: typed})
-        data["options"][0]["focused"] = True
+        focused = data["options"][0]
+        if focused["type"] == SUBCOMMAND:
+            focused = focused["options"][0]
+        focused["focused"] = True
         return await self._interact(4, person, data)
 
     async def click(self, message_id: int, custom_id: str, person: Person = MEMBER) -> str:
@@ -367,14 +375,24 @@ class LoopbackDiscord(Recorder):
         return message_id
 
     def _command_data(self, name: str, options: dict[str, str]) -> Json:
-        command = self.command(name)
-        types = {o["name"]: o["type"] for o in command.get("options", [])}
+        """`name` is a command, or `group subcommand`; an attachment option's value is an
+        id from `uploads.add`, resolved as Discord does."""
+        top, _, sub = name.partition(" ")
+        command = self.command(top)
+        declared = command.get("options", [])
+        if sub:
+            declared = next(o for o in declared if o["name"] == sub).get("options", [])
+        types = {o["name"]: o["type"] for o in declared}
+        given = [{"name": k, "type": types[k], "value": v} for k, v in options.items()]
         data: Json = {
             "id": command["id"],
-            "name": name,
+            "name": top,
             "type": 1,
-            "options": [{"name": k, "type": types[k], "value": v} for k, v in options.items()],
+            "options": [{"name": sub, "type": SUBCOMMAND, "options": given}] if sub else given,
         }
+        attached = [o["value"] for o in given if o["type"] == ATTACHMENT]
+        if attached:
+            data["resolved"] = {"attachments": {a: self.uploads.payload(a) for a in attached}}
         if "guild_id" in command:
             data["guild_id"] = command["guild_id"]
         return data

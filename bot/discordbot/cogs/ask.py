@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.discordbot.checks import MemberCooldown, OnCooldown
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import answer_embeds
+from bot.discordbot.feedback_views import vote_buttons
 from index import Answer, ClaimbotError
 
 log = logging.getLogger("claimbot.discord")
@@ -46,7 +47,9 @@ class Ask(commands.Cog):
         await interaction.response.defer(thinking=True)
         answer = await self.bot.run_blocking(index.ask, question, RESULTS)
         await interaction.followup.send(
-            embeds=answer_embeds(answer), allowed_mentions=discord.AllowedMentions.none()
+            embeds=answer_embeds(answer),
+            view=await vote_buttons(self.bot, answer, interaction.guild_id),
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @commands.Cog.listener("on_message")
@@ -77,8 +80,12 @@ class Ask(commands.Cog):
         except ClaimbotError as exc:
             await message.reply(str(exc), allowed_mentions=none, mention_author=False)
             return
+        guild_id = message.guild.id if message.guild else None
         await message.reply(
-            embeds=answer_embeds(answer), allowed_mentions=none, mention_author=False
+            embeds=answer_embeds(answer),
+            view=await vote_buttons(self.bot, answer, guild_id),
+            allowed_mentions=none,
+            mention_author=False,
         )
 
     @staticmethod

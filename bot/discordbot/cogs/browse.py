@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import card_embed, cut, episodes_embed
 from bot.discordbot.views import VerdictPages
-from index import ClaimIndex
+from index import ClaimIndex, EpisodeSummary
 
 CHOICES_LIMIT = 25
 """Discord shows at most 25 autocomplete choices."""
@@ -44,17 +44,7 @@ class Browse(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         index = await self.bot.index()
-        summaries = await self.bot.run_blocking(index.episodes)
-        wanted = current.strip().casefold().lstrip("#")
-        choices = [
-            app_commands.Choice(
-                name=cut(s.episode.display_name, CHOICE_LIMIT), value=s.episode.slug
-            )
-            for s in summaries
-            if wanted in f"{s.episode.number} {s.episode.display_name}".casefold()
-            and len(s.episode.slug) <= CHOICE_LIMIT
-        ]
-        return choices[:CHOICES_LIMIT]
+        return episode_choices(await self.bot.run_blocking(index.episodes), current)
 
     @app_commands.command(name="claim", description="One claim in full")
     @app_commands.describe(id="start typing its headline")
@@ -79,6 +69,21 @@ class Browse(commands.Cog):
         await interaction.response.send_message(
             embed=episodes_embed(summaries), allowed_mentions=discord.AllowedMentions.none()
         )
+
+
+def episode_choices(
+    summaries: list[EpisodeSummary], current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete over the indexed episodes by number or title; shared by every command
+    that takes an episode."""
+    wanted = current.strip().casefold().lstrip("#")
+    choices = [
+        app_commands.Choice(name=cut(s.episode.display_name, CHOICE_LIMIT), value=s.episode.slug)
+        for s in summaries
+        if wanted in f"{s.episode.number} {s.episode.display_name}".casefold()
+        and len(s.episode.slug) <= CHOICE_LIMIT
+    ]
+    return choices[:CHOICES_LIMIT]
 
 
 def _claim_choices(index: ClaimIndex, current: str) -> list[app_commands.Choice[str]]:

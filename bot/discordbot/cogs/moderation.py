@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import discord
@@ -20,7 +19,8 @@ log = logging.getLogger("claimbot.discord")
 BUSY = "A reindex is already running; wait for it to finish, then try again."
 
 
-def _moderator_role(interaction: discord.Interaction) -> int | None:
+def moderator_role(interaction: discord.Interaction) -> int | None:
+    """The configured moderator role, for `moderator_only` (shared by moderator commands)."""
     client = interaction.client
     return client.settings.moderator_role if isinstance(client, ClaimBot) else None
 
@@ -28,12 +28,12 @@ def _moderator_role(interaction: discord.Interaction) -> int | None:
 class Moderation(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.running = asyncio.Lock()
+        self.running = bot.reindexing
 
     @app_commands.command(name="reindex", description="Re-read the review files (moderators)")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
-    @app_commands.check(moderator_only(_moderator_role))
+    @app_commands.check(moderator_only(moderator_role))
     async def reindex(self, interaction: discord.Interaction) -> None:
         if self.running.locked():
             await tell(interaction, BUSY)

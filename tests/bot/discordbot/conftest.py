@@ -32,6 +32,7 @@ def bot_settings(root: Path, server: LoopbackDiscord, **overrides: Any) -> Setti
     values: dict[str, Any] = {
         "reviews_dir": root / "reviews",
         "index_dir": root / "index",
+        "feedback_db": root / "feedback.sqlite",
         "discord_token": server.token,
         "discord_api": server.api_url,
         "discord_gateway": server.gateway_url,

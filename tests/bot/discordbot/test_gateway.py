@@ -16,7 +16,7 @@ from tests.loopback_discord import LoopbackDiscord
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-COMMANDS = {"ask", "verdicts", "claim", "episodes", "reindex"}
+COMMANDS = {"ask", "verdicts", "claim", "episodes", "reindex", "review", "gaps"}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

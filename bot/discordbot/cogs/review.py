@@ -1,0 +1,302 @@
+"""/review add and /review remove: moderators manage the review files from Discord.
+
+An upload is checked before anything changes: its size (from Discord's metadata before
+downloading, and again while reading), that it is text, and that the parser accepts it. Only
+then is it written, atomically and under a sanitized name that cannot leave the reviews folder,
+and the folder reindexed incrementally, under the lock /reindex holds, so the two never race.
+Replacing an indexed episode's review, or removing one, asks the moderator first. When the
+change cannot be indexed after all, the file is put back as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discordbot.checks import moderator_only
+from bot.discordbot.client import ClaimBot
+from bot.discordbot.cogs.browse import episode_choices
+from bot.discordbot.cogs.moderation import BUSY, moderator_role
+from bot.discordbot.confirm import Confirm
+from bot.discordbot.embeds import summary_embed
+from bot.discordbot.errors import tell
+from index import (
+    REVIEW_SUFFIXES,
+    ClaimbotError,
+    Episode,
+    IndexUnusableError,
+    ParsedReview,
+    ReindexBusyError,
+    ReindexSummary,
+    ReviewFormatError,
+    parse_review_bytes,
+    slugify,
+)
+
+log = logging.getLogger("claimbot.discord")
+
+DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=30)
+CHUNK = 64 * 1024
+
+
+class UploadRefused(ClaimbotError):
+    """An attachment that is not a review file claimbot may save; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an upload goes, and what it would replace (None: nothing)."""
+
+    path: Path
+    replaces: str | None
+
+
+def review_name(filename: str) -> str:
+    """A safe file name for an upload: the slug of its stem, `.txt`. No separators, no leading
+    dot (hidden files are not indexed), whatever the member's file was called."""
+    stem = Path(filename.replace("\\", "/")).stem
+    return f"{slugify(stem)}.txt"
+
+
+def inside(reviews_dir: Path, name: str) -> Path:
+    """`reviews_dir / name`, refused unless it resolves to a file directly in the folder
+    (no `..`, no symbolic link pointing elsewhere)."""
+    folder = reviews_dir.resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder or name in ("", ".", ".."):
+        raise UploadRefused(f"`{name}` is not a file name inside the reviews folder")
+    return path
+
+
+def check_attachment(file: discord.Attachment, max_bytes: int) -> None:
+    """What can be told from Discord's metadata alone, before downloading anything."""
+    if file.size > max_bytes:
+        raise UploadRefused(
+            f"`{file.filename}` is {file.size:,} bytes; a review may be at most {max_bytes:,}. "
+            "Nothing was saved."
+        )
+    suffix = Path(file.filename).suffix.lower()
+    content_type = (file.content_type or "text/plain").split(";")[0].strip().lower()
+    if suffix not in REVIEW_SUFFIXES or not content_type.startswith("text/"):
+        raise UploadRefused(
+            f"`{file.filename}` is not a review file: upload plain text "
+            f"({' or '.join(REVIEW_SUFFIXES)}, UTF-8). Nothing was saved."
+        )
+
+
+async def download(session: aiohttp.ClientSession, file: discord.Attachment, limit: int) -> bytes:
+    """The attachment's bytes, refusing to read more than `limit` whatever its size claimed."""
+    data = bytearray()
+    try:
+        async with session.get(file.url, timeout=DOWNLOAD_TIMEOUT) as response:
+            if response.status != 200:
+                raise UploadRefused(
+                    f"Discord did not hand over `{file.filename}` (HTTP {response.status}); "
+                    "try again"
+                )
+            async for chunk in response.content.iter_chunked(CHUNK):
+                data += chunk
+                if len(data) > limit:
+                    raise UploadRefused(
+                        f"`{file.filename}` is larger than {limit:,} bytes. Nothing was saved."
+                    )
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise UploadRefused(f"could not download `{file.filename}` ({exc}); try again") from exc
+    return bytes(data)
+
+
+def place(reviews_dir: Path, filename: str, episode: Episode, indexed: list[Episode]) -> Placement:
+    """An upload of an indexed episode replaces that episode's file (so the reindex sees a
+    change, not a second file for one episode); any other goes under its sanitized name."""
+    same = next((e for e in indexed if e.key == episode.key), None)
+    if same is not None:
+        name = same.source_name
+        return Placement(inside(reviews_dir, name), f"the review of **{same.display_name}**")
+    name = review_name(filename)
+    path = inside(reviews_dir, name)
+    owner = next((e for e in indexed if e.source_name == name), None)
+    if owner is not None:
+        return Placement(path, f"the review of **{owner.display_name}**")
+    return Placement(path, "a file of that name" if path.exists() else None)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers (a reindex by another process) see the old file or the new one, never half."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def swap(path: Path, data: bytes | None) -> bytes | None:
+    """Make `path` hold `data` (None: remove it); returns what it held before. Blocking."""
+    try:
+        previous = path.read_bytes() if path.exists() else None
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, data)
+    except OSError as exc:
+        raise ClaimbotError(f"cannot change `{path.name}` in the reviews folder: {exc}") from exc
+    return previous
+
+
+class Review(commands.Cog):
+    review = app_commands.Group(
+        name="review",
+        description="Add or remove review files (moderators)",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.session: aiohttp.ClientSession | None = None
+
+    async def cog_load(self) -> None:
+        self.session = aiohttp.ClientSession()
+
+    async def cog_unload(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    @review.command(name="add", description="Add or replace a review file (moderators)")
+    @app_commands.describe(file="a review file: plain text, UTF-8, docs/review-format.md")
+    @app_commands.check(moderator_only(moderator_role))
+    async def add(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        settings = self.bot.settings
+        check_attachment(file, settings.review_max_bytes)
+        # Downloading and parsing may take a moment; every reply below is for the caller alone.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        assert self.session is not None
+        data = await download(self.session, file, settings.review_max_bytes)
+        try:
+            review = await self.bot.run_blocking(parse_review_bytes, data, file.filename)
+        except ReviewFormatError as exc:
+            await tell(interaction, f"Not saved, nothing changed. `{exc}`")
+            return
+        placement = await self.bot.run_blocking(
+            place, settings.reviews_dir, file.filename, review.episode, await self._indexed()
+        )
+        if placement.replaces is not None:
+            prompt = f"`{placement.path.name}` holds {placement.replaces}. Replace it?"
+            if not await self._confirm(interaction, prompt, "Replace", deferred=True):
+                return
+        await self._change(interaction, placement.path, data, _added(review, placement.path))
+
+    @review.command(name="remove", description="Remove an episode's review (moderators)")
+    @app_commands.describe(episode="episode number, or part of its title")
+    @app_commands.check(moderator_only(moderator_role))
+    async def remove(self, interaction: discord.Interaction, episode: str) -> None:
+        index = await self.bot.index()
+        found = await self.bot.run_blocking(index.find_episode, episode)
+        path = inside(self.bot.settings.reviews_dir, found.source_name)
+        if not await self.bot.run_blocking(path.exists):
+            raise ClaimbotError(
+                f"`{path.name}` is no longer in the reviews folder; `/reindex` drops its claims"
+            )
+        prompt = (
+            f"Remove the review of **{found.display_name}** (`{path.name}`)? Its claims leave "
+            "the index."
+        )
+        if not await self._confirm(interaction, prompt, "Remove", deferred=False):
+            return
+        await self._change(interaction, path, None, f"Removed `{path.name}`.")
+
+    @remove.autocomplete("episode")
+    async def episode_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        index = await self.bot.index()
+        return episode_choices(await self.bot.run_blocking(index.episodes), current)
+
+    async def _indexed(self) -> list[Episode]:
+        try:
+            index = await self.bot.index()
+        except IndexUnusableError:  # nothing indexed yet: the upload will be the first
+            return []
+        return [s.episode for s in await self.bot.run_blocking(index.episodes)]
+
+    async def _confirm(
+        self, interaction: discord.Interaction, prompt: str, action: str, *, deferred: bool
+    ) -> bool:
+        view = Confirm(interaction.user.id, prompt, action, self.bot.settings.confirm_timeout)
+        none = discord.AllowedMentions.none()
+        if deferred:
+            view.message = await interaction.followup.send(
+                prompt, view=view, ephemeral=True, allowed_mentions=none, wait=True
+            )
+        else:
+            sent = await interaction.response.send_message(
+                prompt, view=view, ephemeral=True, allowed_mentions=none
+            )
+            if isinstance(sent.resource, discord.InteractionMessage):
+                view.message = sent.resource
+        await view.wait()
+        return view.confirmed
+
+    async def _change(
+        self, interaction: discord.Interaction, path: Path, data: bytes | None, done: str
+    ) -> None:
+        """Write (or, with None, remove) one review file and reindex, under the reindex lock;
+        put the file back if the change cannot be indexed."""
+        if self.bot.reindexing.locked():
+            await tell(interaction, BUSY)
+            return
+        async with self.bot.reindexing:
+            previous = await self.bot.run_blocking(swap, path, data)
+            log.info("%s by %s; reindexing", done, interaction.user)
+            try:
+                summary = await self.bot.run_blocking(
+                    self.bot.live.reindex, self.bot.settings.reviews_dir
+                )
+            except ReindexBusyError as exc:
+                await self.bot.run_blocking(swap, path, previous)
+                await tell(interaction, f"{BUSY} ({exc}) Nothing changed.")
+                return
+            except Exception:
+                await self.bot.run_blocking(swap, path, previous)
+                raise
+            failure = next((e for e in summary.failed if e.path.name == path.name), None)
+            if failure is not None:
+                await self.bot.run_blocking(swap, path, previous)
+                await tell(interaction, f"Not indexed, so put back as it was: `{failure}`")
+                return
+        await self._report(interaction, done, summary)
+
+    async def _report(
+        self, interaction: discord.Interaction, done: str, summary: ReindexSummary
+    ) -> None:
+        await interaction.followup.send(
+            done,
+            embed=summary_embed(summary),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+
+def _added(review: ParsedReview, path: Path) -> str:
+    claims = len(review.cards)
+    return (
+        f"Saved `{path.name}`: {review.episode.display_name}, {claims} "
+        f"claim{'s' if claims != 1 else ''}."
+    )
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(Review(bot))

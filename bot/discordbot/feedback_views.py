@@ -1,0 +1,138 @@
+"""👍 / 👎 under answers, and the /gaps listing they feed.
+
+Every question is recorded in the `FeedbackStore`; an answered one gets two buttons whose
+custom_id carries only the vote and the id the store gave the question. The question's text
+and the card that answered it are looked up again when someone clicks, so the buttons keep
+working after a restart (discord.py `DynamicItem`s, registered when the feedback cog loads)
+and a custom_id never outgrows Discord's 100 characters, whatever the card id.
+
+An abstention gets no buttons: no card was offered to rate, and the abstention itself already
+counts toward `/gaps`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import discord
+
+from bot.discordbot.client import ClaimBot
+from bot.discordbot.embeds import DESCRIPTION_LIMIT, NEUTRAL_COLOUR, cut
+from bot.discordbot.errors import tell
+from index import Answer, ClaimbotError, FeedbackStore, Gap
+
+log = logging.getLogger("claimbot.discord")
+
+VOTE_ID = re.compile(r"claimbot:vote:(?P<vote>up|down):(?P<question>\d+)")
+THANKS = {1: "Thanks! 👍 noted.", -1: "Thanks! 👎 noted: the moderators will see it in `/gaps`."}
+UNKNOWN_QUESTION = "That answer can no longer be rated."
+NOT_SAVED = "Sorry, your vote could not be saved right now."
+QUESTION_CHARS = 200
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=VOTE_ID,
+):
+    """👍 (+1) or 👎 (-1) on the answer to one recorded question."""
+
+    def __init__(self, question_id: int, vote: int) -> None:
+        up = vote > 0
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="👍" if up else "👎",
+                custom_id=f"claimbot:vote:{'up' if up else 'down'}:{question_id}",
+            )
+        )
+        self.question_id = question_id
+        self.vote = 1 if up else -1
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[discord.ui.View],
+        match: re.Match[str],
+        /,
+    ) -> VoteButton:
+        return cls(int(match["question"]), 1 if match["vote"] == "up" else -1)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        if not isinstance(client, ClaimBot):
+            return
+        try:
+            stored = await client.run_blocking(
+                store_vote,
+                client.feedback,
+                self.question_id,
+                self.vote,
+                interaction.guild_id,
+                interaction.user.id,
+            )
+        except ClaimbotError:
+            log.warning("could not store a vote on question %d", self.question_id, exc_info=True)
+            await tell(interaction, NOT_SAVED)
+            return
+        await tell(interaction, THANKS[self.vote] if stored else UNKNOWN_QUESTION)
+
+
+def store_vote(
+    store: FeedbackStore, question_id: int, vote: int, guild_id: int | None, user_id: int
+) -> bool:
+    """Record a vote on the card that answered a recorded question; False if the question is
+    unknown (e.g. the feedback file was reset) or was not answered. Blocking."""
+    asked = store.asked(question_id)
+    if asked is None or asked.best_card_id is None:
+        return False
+    store.record_vote(asked.question, asked.best_card_id, vote, guild_id, store.user_hash(user_id))
+    return True
+
+
+async def vote_buttons(bot: ClaimBot, answer: Answer, guild_id: int | None) -> discord.ui.View:
+    """Record the question (off the event loop) and return the buttons to send with its
+    answer: 👍 / 👎 when a card answered it, none for an abstention. If the feedback database
+    fails, the answer still goes out, without buttons."""
+    view = discord.ui.View(timeout=None)
+    best = answer.best.card.id if answer.answered and answer.best is not None else None
+    try:
+        question_id = await bot.run_blocking(
+            bot.feedback.record_question, answer.question, answer.answered, best, guild_id
+        )
+    except ClaimbotError:
+        log.warning("could not record a question", exc_info=True)
+        return view
+    if best is not None:
+        view.add_item(VoteButton(question_id, 1))
+        view.add_item(VoteButton(question_id, -1))
+    return view
+
+
+def gaps_embed(gaps: Sequence[Gap]) -> discord.Embed:
+    """The questions most wanting a review, with why (abstentions, 👎 / 👍)."""
+    embed = discord.Embed(title="Most wanted reviews", colour=NEUTRAL_COLOUR)
+    if not gaps:
+        embed.description = (
+            "No gaps yet: every recorded question was answered and no answer was voted down."
+        )
+        return embed
+    lines = []
+    for number, gap in enumerate(gaps, 1):
+        why = []
+        if gap.unanswered:
+            why.append(f"{gap.unanswered}× unanswered")
+        if gap.downvotes:
+            why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
+        asked = datetime.fromtimestamp(gap.last_asked, UTC)
+        question = discord.utils.escape_markdown(cut(gap.question, QUESTION_CHARS))
+        lines.append(
+            f"{number}. **{question}** — {', '.join(why)}; last "
+            f"{discord.utils.format_dt(asked, 'R')}"
+        )
+    embed.description = cut("\n".join(lines), DESCRIPTION_LIMIT)
+    embed.set_footer(text="Questions the bot could not answer, or whose answers got 👎.")
+    return embed
