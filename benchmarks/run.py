@@ -118,21 +118,23 @@ def _index_kind(index_dir: Path) -> str:
 
 
 def ivf_agreement(cards: int, models: dict[Backend, Any], queries: int) -> None:
-    """How often IVF's best passage is exact search's best passage, for real questions."""
+    """How often IVF finds a passage as good as exact search's best, for real questions.
+
+    Compared by score, not id: many synthetic passages tie (same words, other order)."""
     index_dir, _ = corpora.built_index(cards, models["torch"])
     ivf = faiss.read_index(str(index_dir / read_manifest(index_dir).generation / VECTORS_FILE))
     if not isinstance(faiss.downcast_index(ivf), faiss.IndexIVF):
         return
-    ids, vectors = all_vectors(ivf)
+    _, vectors = all_vectors(ivf)
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
     del vectors
     asked = models["torch"].embed([q for q, _ in labelled_questions()][:queries])
-    _, ivf_ids = ivf.search(asked, 1)
-    _, exact_rows = exact.search(asked, 1)
-    same = float(np.mean(ivf_ids[:, 0] == ids[exact_rows[:, 0]]))
-    print(f"\nIVF at {cards:,} cards: best passage identical to exact search for {same:.0%} "
-          f"of {len(asked)} questions.")  # fmt: skip
+    ivf_best, _ = ivf.search(asked, 1)
+    exact_best, _ = exact.search(asked, 1)
+    found = float(np.mean(ivf_best[:, 0] >= exact_best[:, 0] - 1e-4))
+    print(f"\nIVF at {cards:,} cards: found a passage as good as exact search's best for "
+          f"{found:.0%} of {len(asked)} questions.")  # fmt: skip
 
 
 # -- reindex throughput and incremental reindex -----------------------------------------------
