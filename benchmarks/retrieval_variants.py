@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from index import AnswerPolicy, ClaimIndex, SentenceTransformerEmbedder, reindex  # noqa: E402
+from index.embed import resolve_model  # noqa: E402
 from index.evaluate import LabelledQuestion, evaluate, load_questions  # noqa: E402
 from index.search import Candidates  # noqa: E402
 
@@ -111,7 +112,9 @@ def latency_p50_ms(
 ) -> tuple[float, float]:
     """(end-to-end `ask`, the model's bare `encode`) medians, interleaved question by question
     so both see the same machine load."""
-    model = embedder.model
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(resolve_model(None)[1], device="cpu")  # the bare floor
     index.ask(questions[0].question)
     asks, encodes = [], []
     for q in questions * 3:

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.errors import ModelLoadError
+from index.onnx_encoder import OnnxEncoder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -100,7 +101,7 @@ class SentenceTransformerEmbedder:
         self.backend: Backend = backend
         self.batch_size = batch_size
         self.cache_dir = cache_dir or default_cache_dir()
-        self._model: SentenceTransformer | None = None
+        self._model: SentenceTransformer | OnnxEncoder | None = None
         self._lock = threading.Lock()
 
     @property
@@ -110,6 +111,8 @@ class SentenceTransformerEmbedder:
     @property
     def dimension(self) -> int:
         model = self.model
+        if isinstance(model, OnnxEncoder):
+            return model.dimension
         getter = getattr(model, "get_embedding_dimension", None) or (
             model.get_sentence_embedding_dimension
         )
@@ -119,14 +122,16 @@ class SentenceTransformerEmbedder:
         return int(dim)
 
     @property
-    def model(self) -> SentenceTransformer:
+    def model(self) -> SentenceTransformer | OnnxEncoder:
+        """The loaded model: sentence-transformers for torch, and for ONNX exports it cannot
+        run itself; otherwise the lighter `OnnxEncoder` (no torch import at start-up)."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
                     self._model = self._load()
         return self._model
 
-    def _load(self) -> SentenceTransformer:
+    def _load(self) -> SentenceTransformer | OnnxEncoder:
         # Only the packaged model is guaranteed offline; a named hub model may still download
         # if the user's machine has internet and they did not set HF_HUB_OFFLINE themselves.
         if self._source != self._name:
@@ -139,6 +144,8 @@ class SentenceTransformerEmbedder:
             file_name = ONNX_FILE
             if self.backend == "onnx-int8":
                 file_name = self._quantized_file(folder)
+            if OnnxEncoder.supports(folder):
+                return OnnxEncoder(folder, file_name, _session_options())
             return _load_model(str(folder), backend="onnx", file_name=file_name)
         except ModelLoadError:
             raise
@@ -193,7 +200,10 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
+        model = self.model
+        if isinstance(model, OnnxEncoder):
+            return model.encode(list(texts), self.batch_size)
+        vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,

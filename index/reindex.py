@@ -53,6 +53,10 @@ Progress = Callable[[int, int], None]
 Checkpoint = Callable[[str], None]
 """Called at each stage of a reindex; tests use it to crash the process at a chosen point."""
 
+EMBED_CHUNK = 512
+"""Passages embedded per call: large enough to batch well, small enough for a lively
+progress bar and a bounded memory peak."""
+
 REVIEW_SUFFIXES = (".txt", ".md")
 
 
@@ -353,12 +357,15 @@ def _add_reviews(
             ids.extend(card_vector_ids(rowid, len(passages)))
             texts.extend(passages)
             summary.embedded_cards += 1
-    batch = 256
-    for start in range(0, len(texts), batch):
+    # Texts of similar length share a batch, so little of each batch is padding; the order
+    # does not matter to FAISS, which files every vector under its own id.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), EMBED_CHUNK):
         if progress:
             progress(start, len(texts))
-        chunk = embedder.embed(texts[start : start + batch])
-        vectors.add_with_ids(chunk, np.asarray(ids[start : start + batch], dtype=np.int64))
+        chosen = order[start : start + EMBED_CHUNK]
+        chunk = embedder.embed([texts[i] for i in chosen])
+        vectors.add_with_ids(chunk, np.asarray([ids[i] for i in chosen], dtype=np.int64))
     if progress:
         progress(len(texts), len(texts))
 

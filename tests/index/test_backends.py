@@ -77,3 +77,50 @@ def test_the_export_lands_in_the_cache_folder_without_leftovers(
 
 def test_the_int8_preset_is_one_sentence_transformers_knows() -> None:
     assert int8_target() in {"arm64", "avx2", "avx512", "avx512_vnni"}
+
+
+def test_the_onnx_backend_runs_without_sentence_transformers_once_exported(
+    onnx_embedder: SentenceTransformerEmbedder,
+) -> None:
+    from index.onnx_encoder import OnnxEncoder
+
+    assert isinstance(onnx_embedder.model, OnnxEncoder)
+
+
+def test_long_texts_are_truncated_like_sentence_transformers_does(
+    onnx_embedder: SentenceTransformerEmbedder, real_embedder: Embedder
+) -> None:
+    long_text = " ".join(TEXTS * 60)  # far beyond the model's 256 tokens
+    cosine = float((onnx_embedder.embed([long_text]) @ real_embedder.embed([long_text]).T)[0, 0])
+    assert cosine >= 0.99
+
+
+def test_a_one_shot_ask_on_the_onnx_backend_never_imports_torch(
+    onnx_embedder: SentenceTransformerEmbedder, cache_dir: Path, tmp_path: Path
+) -> None:
+    """Importing torch costs seconds at every start; `claimbot ask` must not pay it."""
+    import os
+    import subprocess
+    import sys
+
+    from index import reindex
+    from tests.conftest import REPO
+
+    onnx_embedder.embed(TEXTS[:1])  # the export exists in cache_dir
+    reindex(REPO / "data" / "reviews", tmp_path / "index", onnx_embedder)
+    index = str(tmp_path / "index")
+    script = (
+        "import sys; from bot.cli import main; "
+        f"code = main(['ask', 'nvidia margins', '--json', '--index', {index!r}]); "
+        "assert 'torch' not in sys.modules, 'torch was imported'; sys.exit(code)"
+    )
+    env = {**os.environ, "CLAIMBOT_BACKEND": "onnx", "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    # The embedder reads its cache folder from XDG_CACHE_HOME: point it at this test's export.
+    (tmp_path / "xdg" / "claimbot").mkdir(parents=True)
+    (tmp_path / "xdg" / "claimbot" / "models").symlink_to(cache_dir, target_is_directory=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert '"answered": true' in done.stdout

@@ -1,0 +1,96 @@
+"""A sentence-transformers ONNX export run with ONNX Runtime and `tokenizers` alone.
+
+Once the export exists (index/embed.py makes it with sentence-transformers), encoding needs
+neither torch nor transformers: importing those costs seconds at every process start, which a
+one-shot `claimbot ask` pays in full. This reproduces sentence-transformers' pipeline for a
+mean-pooled, normalized model (tokenize with truncation at the model's maximum length, run the
+transformer, average the token vectors under the attention mask, L2-normalize); any other
+pooling is left to sentence-transformers (`OnnxEncoder.supports`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+_DEFAULT_MAX_LENGTH = 256
+
+
+class OnnxEncoder:
+    """Encodes texts with an exported ONNX model folder, batch by batch, sorted by length."""
+
+    def __init__(self, folder: Path, file_name: str, session_options: Any = None) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=_max_length(folder))
+        # The exported tokenizer.json may carry fixed-length padding; pad to the batch instead.
+        self.tokenizer.enable_padding(pad_id=_pad_id(self.tokenizer), pad_token="[PAD]")
+        self.session = onnxruntime.InferenceSession(
+            str(folder / file_name), sess_options=session_options,
+            providers=["CPUExecutionProvider"],
+        )  # fmt: skip
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        self.dimension = int(self.session.get_outputs()[0].shape[-1])
+
+    @staticmethod
+    def supports(folder: Path) -> bool:
+        """True when the folder is a mean-pooled, normalized model with a fast tokenizer."""
+        try:
+            modules = json.loads((folder / "modules.json").read_text("utf-8"))
+            pooling = json.loads((folder / "1_Pooling" / "config.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+        mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens")
+        return (
+            (folder / "tokenizer.json").is_file()
+            and bool(mean)
+            and kinds[1:] == ["Pooling", "Normalize"]
+        )
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> Vectors:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            out[chosen] = self._encode_batch([texts[i] for i in chosen])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.input_names:
+            feeds["token_type_ids"] = np.asarray([e.type_ids for e in encodings], dtype=np.int64)
+        tokens = self.session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        vectors: Vectors = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return vectors
+
+
+def _max_length(folder: Path) -> int:
+    for name, key in (("sentence_bert_config.json", "max_seq_length"),
+                      ("tokenizer_config.json", "model_max_length")):  # fmt: skip
+        try:
+            value = json.loads((folder / name).read_text("utf-8")).get(key)
+        except (OSError, ValueError):
+            continue
+        if isinstance(value, int) and 0 < value <= 8192:
+            return value
+    return _DEFAULT_MAX_LENGTH
+
+
+def _pad_id(tokenizer: Any) -> int:
+    pad = tokenizer.token_to_id("[PAD]")
+    return int(pad) if pad is not None else 0
