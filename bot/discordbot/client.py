@@ -8,6 +8,7 @@ every interaction within Discord's three seconds.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -75,6 +76,12 @@ class ClaimBot(commands.AutoShardedBot):
         for extension in COGS:
             await self.load_extension(extension)
         await self.run_blocking(self._load_model_and_index)
+        # What is loaded by now (libraries, the model, the index) lives as long as the process.
+        # Frozen, it is no longer walked by the garbage collector's full passes, which run on
+        # whichever thread allocates, the event loop's too: during a reindex one such pass
+        # stalled the loop for 400 ms (docs/performance.md, "The bot's event loop during a
+        # reindex").
+        gc.freeze()
         await self.sync_commands()
 
     def _load_model_and_index(self) -> None:
