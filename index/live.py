@@ -46,19 +46,21 @@ class LiveIndex:
         return self._current is not None
 
     def refresh(self) -> bool:
-        """Open the published generation if it is newer than the loaded one. True if swapped.
+        """Open the published generation if it is not the loaded one. True if swapped.
 
         If the new generation cannot be opened, the loaded one keeps serving and the error
         propagates (or, with nothing loaded, is raised as is).
         """
         with self._lock:
             try:
-                version = read_manifest(self.index_dir).version
+                # Generation names are unique (version, time, process), so a full rebuild is
+                # seen as new even if something ever reset the version count.
+                generation = read_manifest(self.index_dir).generation
             except IndexMissingError:
                 if self._current is not None:
                     return False
                 raise
-            if self._current is not None and self._current.version == version:
+            if self._current is not None and self._current.manifest.generation == generation:
                 return False
             fresh = ClaimIndex.open(self.index_dir, self.embedder, self.policy)
             previous, self._current = self._current, fresh

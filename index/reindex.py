@@ -151,6 +151,15 @@ def _usable_manifest(
         return None
 
 
+def _last_version(index_dir: Path) -> int:
+    """The version of the published manifest, even one whose index is being rebuilt in full,
+    so versions only grow and every reader sees a rebuild as new; 0 when there is none."""
+    try:
+        return read_manifest(index_dir).version
+    except IndexUnusableError:
+        return 0
+
+
 def _old_sources(index_dir: Path, old: Manifest | None) -> dict[str, tuple[str, str]]:
     """name → (sha256, episode key) of the review files the current index was built from."""
     if old is None:
@@ -246,7 +255,7 @@ def _write_generation(
     progress: Progress | None,
     check: Checkpoint,
 ) -> Manifest:
-    version = (old.version + 1) if old else 1
+    version = _last_version(index_dir) + 1
     name = new_generation_name(version)
     tmp = index_dir / f"{TMP_PREFIX}{name}"
     tmp.mkdir(parents=True)

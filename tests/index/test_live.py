@@ -50,3 +50,16 @@ def test_a_deleted_index_keeps_the_loaded_one_serving(
     shutil.rmtree(index_dir)
     assert live.refresh() is False
     assert live.current.ask("DeepSeek").hits
+
+
+def test_a_full_rebuild_with_another_model_is_served_and_counts_on(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    reindex(reviews_dir, index_dir, embedder)
+    live = LiveIndex(index_dir, embedder)
+    first = live.current
+    rebuilt = reindex(reviews_dir, index_dir, HashingEmbedder(name="another/model"))
+    assert rebuilt.full_rebuild and rebuilt.version == first.version + 1
+    live.embedder = HashingEmbedder(name="another/model")
+    assert live.refresh() is True
+    assert live.current.manifest.model == "another/model"
