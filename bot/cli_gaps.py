@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli import CommandFactory, emit_json
+from bot.render_text import gap_reasons
 from bot.settings import Settings
 from index import ClaimbotError, FeedbackStore, Gap
 
@@ -60,12 +61,7 @@ def render_gaps(gaps: list[Gap]) -> str:
         return "no gaps: every recorded question was answered and no answer was voted down"
     lines = ["Most wanted reviews (questions unanswered or voted 👎):"]
     for n, gap in enumerate(gaps, 1):
-        why = []
-        if gap.unanswered:
-            why.append(f"{gap.unanswered}× unanswered")
-        if gap.downvotes:
-            why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
-        lines.append(f"{n:>3}. {gap.question}  ({', '.join(why)}; last {_when(gap.last_asked)})")
+        lines.append(f"{n:>3}. {gap.question}  ({gap_reasons(gap)}; last {_when(gap.last_asked)})")
     return "\n".join(lines)
 
 

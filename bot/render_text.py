@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
+from index import Answer, Episode, EpisodeSummary, Gap, Hit, ReindexSummary, VerdictCard
 
 BADGES = {5: "✅", 4: "☑️", 3: "⚖️", 2: "⚠️", 1: "❌"}
 ABSTENTION = "No reviewed claim covers that."
@@ -58,6 +58,16 @@ def render_answer(answer: Answer) -> str:
     parts = [ABSTENTION, "Closest reviewed claims (not a match):"]
     parts += [f"  - {render_hit_line(h)}" for h in answer.hits]
     return "\n".join(parts)
+
+
+def gap_reasons(gap: Gap) -> str:
+    """Why a question is a gap: `3× unanswered, 2 👎 / 1 👍` (terminal and Discord alike)."""
+    why = []
+    if gap.unanswered:
+        why.append(f"{gap.unanswered}× unanswered")
+    if gap.downvotes:
+        why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
+    return ", ".join(why)
 
 
 def render_verdicts(episode: Episode, cards: list[VerdictCard]) -> str:

@@ -83,3 +83,18 @@ def reference_fingerprints(root: Path, a: Path, b: Path) -> tuple[Fingerprint, F
     fp_a, fp_b = prints
     assert fp_a != fp_b
     return fp_a, fp_b
+
+
+class Corpora:
+    """Corpus A and B written under `root`, with their reference fingerprints."""
+
+    def __init__(self, root: Path) -> None:
+        self.a, self.b = write_corpora(root)
+        self.print_a, self.print_b = reference_fingerprints(root, self.a, self.b)
+
+    def of(self, index: ClaimIndex) -> Fingerprint:
+        """The reference of the corpus whose cards `index` holds."""
+        ids = frozenset(hit.card.id for hit in index.all_cards())
+        matching = [p for p in (self.print_a, self.print_b) if p.card_ids == ids]
+        assert matching, "a generation holding the cards of neither corpus"
+        return matching[0]

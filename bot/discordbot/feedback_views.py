@@ -22,6 +22,7 @@ import discord
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import DESCRIPTION_LIMIT, NEUTRAL_COLOUR, cut
 from bot.discordbot.errors import tell
+from bot.render_text import gap_reasons
 from index import Answer, ClaimbotError, FeedbackStore, Gap
 
 log = logging.getLogger("claimbot.discord")
@@ -122,15 +123,10 @@ def gaps_embed(gaps: Sequence[Gap]) -> discord.Embed:
         return embed
     lines = []
     for number, gap in enumerate(gaps, 1):
-        why = []
-        if gap.unanswered:
-            why.append(f"{gap.unanswered}× unanswered")
-        if gap.downvotes:
-            why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
         asked = datetime.fromtimestamp(gap.last_asked, UTC)
         question = discord.utils.escape_markdown(cut(gap.question, QUESTION_CHARS))
         lines.append(
-            f"{number}. **{question}** — {', '.join(why)}; last "
+            f"{number}. **{question}** — {gap_reasons(gap)}; last "
             f"{discord.utils.format_dt(asked, 'R')}"
         )
     embed.description = cut("\n".join(lines), DESCRIPTION_LIMIT)

@@ -18,36 +18,11 @@ from tests.crash_child import BUSY_EXIT
 from tests.fakes import HashingEmbedder
 from tests.two_corpora import (
     QUESTIONS,
+    Corpora,
     Fingerprint,
     answer_print,
     fingerprint,
-    reference_fingerprints,
-    write_corpora,
 )
-
-
-class Corpora:
-    def __init__(self, root: Path) -> None:
-        self.a, self.b = write_corpora(root)
-        self.print_a, self.print_b = reference_fingerprints(root, self.a, self.b)
-
-    def of(self, index: ClaimIndex) -> Fingerprint:
-        """The reference of the corpus whose cards `index` holds."""
-        ids = frozenset(hit.card.id for hit in index.all_cards())
-        matching = [p for p in (self.print_a, self.print_b) if p.card_ids == ids]
-        assert matching, "a generation holding the cards of neither corpus"
-        return matching[0]
-
-
-@pytest.fixture(scope="module")
-def corpora(tmp_path_factory: pytest.TempPathFactory) -> Corpora:
-    return Corpora(tmp_path_factory.mktemp("corpora"))
-
-
-@pytest.fixture
-def index_at_a(corpora: Corpora, index_dir: Path) -> Path:
-    reindex(corpora.a, index_dir, HashingEmbedder())
-    return index_dir
 
 
 def _served(index_dir: Path) -> Fingerprint:

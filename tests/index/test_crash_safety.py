@@ -21,7 +21,7 @@ from index import ClaimIndex, IndexMissingError, reindex
 from index.store import GEN_PREFIX, TMP_PREFIX, read_manifest
 from tests.conftest import REPO
 from tests.fakes import HashingEmbedder
-from tests.two_corpora import Fingerprint, fingerprint, reference_fingerprints, write_corpora
+from tests.two_corpora import Corpora, Fingerprint, fingerprint
 
 # Stages of one reindex in the order they happen (reindex.py, store.write_manifest).
 BEFORE_THE_SWAP = [
@@ -34,23 +34,6 @@ BEFORE_THE_SWAP = [
     "manifest-written",  # the new manifest is complete in its temporary file
 ]
 AFTER_THE_SWAP = ["manifest-replaced", "after-swap"]
-
-
-class Corpora:
-    def __init__(self, root: Path) -> None:
-        self.a, self.b = write_corpora(root)
-        self.print_a, self.print_b = reference_fingerprints(root, self.a, self.b)
-
-
-@pytest.fixture(scope="module")
-def corpora(tmp_path_factory: pytest.TempPathFactory) -> Corpora:
-    return Corpora(tmp_path_factory.mktemp("corpora"))
-
-
-@pytest.fixture
-def index_at_a(corpora: Corpora, index_dir: Path) -> Path:
-    reindex(corpora.a, index_dir, HashingEmbedder())
-    return index_dir
 
 
 def _child(index_dir: Path, *reviews: Path, options: tuple[str, ...] = ()) -> list[str]:
