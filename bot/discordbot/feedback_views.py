@@ -34,6 +34,10 @@ NOT_SAVED = "Sorry, your vote could not be saved right now."
 QUESTION_CHARS = 200
 
 
+NO_CARD = ""
+"""The card id a vote on an abstention is stored under."""
+
+
 class VoteButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=VOTE_ID,
@@ -85,19 +89,21 @@ class VoteButton(
 def store_vote(
     store: FeedbackStore, question_id: int, vote: int, guild_id: int | None, user_id: int
 ) -> bool:
-    """Record a vote on the card that answered a recorded question; False if the question is
-    unknown (e.g. the feedback file was reset) or was not answered. Blocking."""
+    """Record a vote on the answer to a recorded question: on the card that answered it, or on
+    the abstention (`NO_CARD`: 👎 says the community wanted an answer, which /gaps counts).
+    False if the question is unknown (e.g. the feedback file was reset). Blocking."""
     asked = store.asked(question_id)
-    if asked is None or asked.best_card_id is None:
+    if asked is None:
         return False
-    store.record_vote(asked.question, asked.best_card_id, vote, guild_id, store.user_hash(user_id))
+    card = asked.best_card_id or NO_CARD
+    store.record_vote(asked.question, card, vote, guild_id, store.user_hash(user_id))
     return True
 
 
 async def vote_buttons(bot: ClaimBot, answer: Answer, guild_id: int | None) -> discord.ui.View:
     """Record the question (off the event loop) and return the buttons to send with its
-    answer: 👍 / 👎 when a card answered it, none for an abstention. If the feedback database
-    fails, the answer still goes out, without buttons."""
+    answer: 👍 / 👎 on every answer, abstentions included. If the feedback database fails, the
+    answer still goes out, without buttons."""
     view = discord.ui.View(timeout=None)
     best = answer.best.card.id if answer.answered and answer.best is not None else None
     try:
@@ -107,9 +113,8 @@ async def vote_buttons(bot: ClaimBot, answer: Answer, guild_id: int | None) -> d
     except ClaimbotError:
         log.warning("could not record a question", exc_info=True)
         return view
-    if best is not None:
-        view.add_item(VoteButton(question_id, 1))
-        view.add_item(VoteButton(question_id, -1))
+    view.add_item(VoteButton(question_id, 1))
+    view.add_item(VoteButton(question_id, -1))
     return view
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.discordbot.feedback_views import THANKS, UNKNOWN_QUESTION
+from bot.discordbot.feedback_views import NO_CARD, THANKS, UNKNOWN_QUESTION
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
 from tests.fakes import HashingEmbedder
 from tests.loopback_discord import LoopbackDiscord, Recorded
@@ -74,8 +74,7 @@ async def test_an_answer_carries_thumbs_up_and_down(discord: Harness) -> None:
 
 async def test_every_question_is_recorded_with_whether_it_was_answered(discord: Harness) -> None:
     await ask(discord, ANSWERED)
-    _, abstention = await ask(discord, OFF_TOPIC)
-    assert vote_buttons(abstention) == {}  # nothing was offered to rate
+    await ask(discord, OFF_TOPIC)
     recorded = rows(discord, "SELECT question, answered, best_card_id, guild_id FROM questions")
     assert (ANSWERED, 1, LICENSES, LoopbackDiscord.GUILD_ID) in recorded
     assert (OFF_TOPIC, 0, None, LoopbackDiscord.GUILD_ID) in recorded
@@ -94,6 +93,19 @@ async def test_a_vote_is_stored_and_the_voter_thanked_without_their_id(discord: 
     folder = discord.settings.feedback_db.parent
     stored = b"".join(p.read_bytes() for p in folder.glob("feedback.sqlite*"))
     assert str(who.id).encode() not in stored
+
+
+async def test_a_downvoted_abstention_is_stored_and_counts_as_a_gap(discord: Harness) -> None:
+    server = discord.server
+    question = "Is the new Zelda game worth buying?"
+    message_id, message = await ask(discord, question)
+    assert set(vote_buttons(message)) == {"👍", "👎"}
+    await server.reply(await server.click(message_id, vote_buttons(message)["👎"], voter()))
+    votes = rows(discord, "SELECT question, card_id, vote FROM votes")
+    assert (question, NO_CARD, -1) in votes
+    gaps = discord.bot.feedback.gaps(limit=50, guild_id=LoopbackDiscord.GUILD_ID)
+    [gap] = [g for g in gaps if g.question == question]
+    assert (gap.unanswered, gap.downvotes) == (1, 1)
 
 
 async def test_a_mention_answer_carries_the_buttons_too(discord: Harness) -> None:
