@@ -98,3 +98,12 @@ class Corpora:
         matching = [p for p in (self.print_a, self.print_b) if p.card_ids == ids]
         assert matching, "a generation holding the cards of neither corpus"
         return matching[0]
+
+
+def served(index_dir: Path) -> Fingerprint:
+    """The fingerprint of what the index in `index_dir` serves now."""
+    index = ClaimIndex.open(index_dir, HashingEmbedder())
+    try:
+        return fingerprint(index)
+    finally:
+        index.close()

@@ -19,18 +19,10 @@ from tests.fakes import HashingEmbedder
 from tests.two_corpora import (
     QUESTIONS,
     Corpora,
-    Fingerprint,
     answer_print,
     fingerprint,
+    served,
 )
-
-
-def _served(index_dir: Path) -> Fingerprint:
-    index = ClaimIndex.open(index_dir, HashingEmbedder())
-    try:
-        return fingerprint(index)
-    finally:
-        index.close()
 
 
 def test_questions_during_back_to_back_reindexes_get_only_whole_corpus_answers(
@@ -80,7 +72,7 @@ def test_questions_during_back_to_back_reindexes_get_only_whole_corpus_answers(
     assert failures == []
     # The readers really did straddle swaps: they were served several generations.
     assert len(versions_seen) >= 3 and answered > 20
-    assert _served(index_at_a) == corpora.print_a  # 20 rounds end on A
+    assert served(index_at_a) == corpora.print_a  # 20 rounds end on A
 
 
 def test_a_reader_whose_generation_was_removed_meanwhile_opens_the_newer_one(
@@ -133,7 +125,7 @@ def test_a_second_reindex_from_another_process_is_refused_while_the_first_runs(
         )
         with pytest.raises(ReindexBusyError):  # in this process too
             reindex(corpora.a, index_at_a, HashingEmbedder())
-        assert _served(index_at_a) == corpora.print_a  # still the old index meanwhile
+        assert served(index_at_a) == corpora.print_a  # still the old index meanwhile
 
         first.stdin.write("\n")
         first.stdin.flush()
@@ -141,12 +133,12 @@ def test_a_second_reindex_from_another_process_is_refused_while_the_first_runs(
     finally:
         first.kill()
         first.communicate()
-    assert _served(index_at_a) == corpora.print_b
+    assert served(index_at_a) == corpora.print_b
     assert not [p for p in index_at_a.iterdir() if p.name.startswith(TMP_PREFIX)]
     # Once the first is done the lock is free again.
     again = subprocess.run(_child(index_at_a, corpora.a), cwd=REPO, capture_output=True, timeout=60)
     assert again.returncode == 0
-    assert _served(index_at_a) == corpora.print_a
+    assert served(index_at_a) == corpora.print_a
 
 
 def test_two_reindexes_started_together_leave_one_whole_corpus(
@@ -161,4 +153,4 @@ def test_two_reindexes_started_together_leave_one_whole_corpus(
         racer.communicate()
     # Both ran one after the other, or one was refused; never both at once, never neither.
     assert outcomes in ([0, 0], [0, BUSY_EXIT])
-    assert _served(index_at_a) in (corpora.print_a, corpora.print_b)
+    assert served(index_at_a) in (corpora.print_a, corpora.print_b)

@@ -21,7 +21,7 @@ from index import ClaimIndex, IndexMissingError, reindex
 from index.store import GEN_PREFIX, TMP_PREFIX, read_manifest
 from tests.conftest import REPO
 from tests.fakes import HashingEmbedder
-from tests.two_corpora import Corpora, Fingerprint, fingerprint
+from tests.two_corpora import Corpora, served
 
 # Stages of one reindex in the order they happen (reindex.py, store.write_manifest).
 BEFORE_THE_SWAP = [
@@ -41,14 +41,6 @@ def _child(index_dir: Path, *reviews: Path, options: tuple[str, ...] = ()) -> li
     return command + list(options)
 
 
-def _served(index_dir: Path) -> Fingerprint:
-    index = ClaimIndex.open(index_dir, HashingEmbedder())
-    try:
-        return fingerprint(index)
-    finally:
-        index.close()
-
-
 def _assert_recovers_to_b(index_dir: Path, corpora: Corpora, generation_before: str) -> None:
     """The next reindex runs (the dead child's lock is gone), removes every leftover and
     serves B; only the new generation and the one it replaced remain."""
@@ -57,7 +49,7 @@ def _assert_recovers_to_b(index_dir: Path, corpora: Corpora, generation_before: 
     entries = {p.name for p in index_dir.iterdir()}
     assert not [n for n in entries if n.startswith(TMP_PREFIX)]
     assert {n for n in entries if n.startswith(GEN_PREFIX)} <= {current, generation_before}
-    assert _served(index_dir) == corpora.print_b
+    assert served(index_dir) == corpora.print_b
 
 
 @pytest.mark.parametrize("stage", BEFORE_THE_SWAP + AFTER_THE_SWAP)
@@ -76,7 +68,7 @@ def test_a_reindex_killed_at_a_stage_serves_the_old_index_before_the_swap_and_th
     assert done.stdout.splitlines()[-1] == f"stage {stage}"
 
     expected = corpora.print_a if stage in BEFORE_THE_SWAP else corpora.print_b
-    assert _served(index_at_a) == expected
+    assert served(index_at_a) == expected
     if stage in BEFORE_THE_SWAP[1:]:
         debris = {p.name for p in index_at_a.iterdir()} - {
             "manifest.json",
@@ -109,8 +101,8 @@ def test_reindexes_killed_at_random_moments_always_leave_exactly_a_or_b(
         out, err = child.communicate(timeout=30)
         assert child.returncode == -signal.SIGKILL, err
         landed.append(out.splitlines()[-1] if out else "ready")
-        served = _served(index_at_a)
-        assert served in (corpora.print_a, corpora.print_b), f"a mix after kills at {landed}"
+        now = served(index_at_a)
+        assert now in (corpora.print_a, corpora.print_b), f"a mix after kills at {landed}"
     _assert_recovers_to_b(index_at_a, corpora, read_manifest(index_at_a).generation)
 
 
