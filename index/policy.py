@@ -16,7 +16,7 @@ docs/retrieval.md (`claimbot eval`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,7 @@ class AnswerPolicy:
 
     def with_threshold(self, threshold: float | None) -> AnswerPolicy:
         """This policy with the threshold overridden (a setting), if given."""
-        if threshold is None:
-            return self
-        return AnswerPolicy(
-            threshold, self.commentary_weight, self.neutral_margin, self.lexical_weight
-        )
+        return self if threshold is None else replace(self, threshold=threshold)
 
 
 BASELINE_POLICY = AnswerPolicy(threshold=0.45, commentary_weight=0.0)
