@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import render_text as render
-from bot.engine import make_embedder, open_index
+from bot.engine import make_bulk_embedder, make_embedder, open_index
 from bot.settings import Settings
 from index import ClaimbotError, Embedder, ReindexSummary, reindex
 
@@ -130,6 +130,11 @@ def embedder_for(args: argparse.Namespace, settings: Settings) -> Embedder:
     return given if given is not None else make_embedder(settings)
 
 
+def bulk_embedder_for(args: argparse.Namespace, settings: Settings) -> Embedder | None:
+    """The settings' bulk embedder, unless an embedder was handed in (tests): then that one."""
+    return None if args.embedder is not None else make_bulk_embedder(settings)
+
+
 def emit_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False))
 
@@ -138,7 +143,13 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     embedder = embedder_for(args, settings)
     bar = _ProgressBar(enabled=not args.json and sys.stderr.isatty())
     try:
-        summary = reindex(settings.reviews_dir, settings.index_dir, embedder, progress=bar.update)
+        summary = reindex(
+            settings.reviews_dir,
+            settings.index_dir,
+            embedder,
+            progress=bar.update,
+            bulk_embedder=bulk_embedder_for(args, settings),
+        )
     finally:
         bar.close()
     if args.json:

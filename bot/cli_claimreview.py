@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from bot import render_text as render
-from bot.cli import EXIT_ERROR, CommandFactory, embedder_for, emit_json
+from bot.cli import EXIT_ERROR, CommandFactory, bulk_embedder_for, embedder_for, emit_json
 from bot.engine import open_index
 from bot.settings import Settings
 from index import (
@@ -100,7 +100,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     written = write_imported_reviews(imported, settings.reviews_dir, replace=args.replace)
     summary: ReindexSummary | None = None
     if args.reindex:
-        summary = reindex(settings.reviews_dir, settings.index_dir, embedder_for(args, settings))
+        summary = reindex(
+            settings.reviews_dir,
+            settings.index_dir,
+            embedder_for(args, settings),
+            bulk_embedder=bulk_embedder_for(args, settings),
+        )
     if args.json:
         emit_json(
             {

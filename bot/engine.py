@@ -9,15 +9,34 @@ from bot.settings import Settings
 from index import (
     DEFAULT_POLICY,
     AnswerPolicy,
+    Backend,
     ClaimIndex,
     Embedder,
     LiveIndex,
     SentenceTransformerEmbedder,
+    has_fast_bf16,
 )
 
 
 def make_embedder(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(settings.model or None, backend=settings.backend)
+
+
+def reindex_backend(settings: Settings) -> Backend:
+    """The backend large reindexes embed with: bfloat16 PyTorch where the CPU has bfloat16
+    units (twice the float32 throughput, same answers: docs/performance.md)."""
+    if settings.reindex_backend != "auto":
+        return settings.reindex_backend
+    return "torch-bf16" if has_fast_bf16() else settings.backend
+
+
+def make_bulk_embedder(settings: Settings) -> Embedder | None:
+    """A second embedder for large reindexes, or None when it would be the question one.
+    It loads its model on first use, so processes that never reindex in bulk never pay."""
+    backend = reindex_backend(settings)
+    if backend == settings.backend:
+        return None
+    return SentenceTransformerEmbedder(settings.model or None, backend=backend)
 
 
 def answer_policy(settings: Settings) -> AnswerPolicy:
@@ -30,6 +49,10 @@ def open_index(settings: Settings, embedder: Embedder, index_dir: Path | None = 
     )
 
 
-def live_index(settings: Settings, embedder: Embedder) -> LiveIndex:
+def live_index(
+    settings: Settings, embedder: Embedder, bulk_embedder: Embedder | None = None
+) -> LiveIndex:
     """An index that picks up every reindex published to `settings.index_dir`."""
-    return LiveIndex(settings.index_dir, embedder, policy=answer_policy(settings))
+    return LiveIndex(
+        settings.index_dir, embedder, policy=answer_policy(settings), bulk_embedder=bulk_embedder
+    )

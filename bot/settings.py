@@ -26,8 +26,13 @@ class Settings(BaseSettings):
     model: str = Field(
         "", description="sentence-transformers model name or path; empty = packaged MiniLM"
     )
-    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+    backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
         "onnx", description="inference backend for the embedding model (docs/performance.md)"
+    )
+    reindex_backend: Literal["auto", "torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
+        "auto",
+        description="backend for reindexes of 1,000+ passages; auto = torch-bf16 on CPUs with "
+        "bfloat16 units (AMX, AVX-512 BF16), else the question backend",
     )
     min_score: float | None = Field(
         None, description="override the answer threshold (cosine similarity, 0-1)"

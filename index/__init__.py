@@ -11,7 +11,13 @@ from index.claimreview import (
     read_claimreview_json,
     read_claimreviews,
 )
-from index.embed import DEFAULT_MODEL, Backend, Embedder, SentenceTransformerEmbedder
+from index.embed import (
+    DEFAULT_MODEL,
+    Backend,
+    Embedder,
+    SentenceTransformerEmbedder,
+    has_fast_bf16,
+)
 from index.errors import (
     ClaimbotError,
     IndexCorruptError,
@@ -81,6 +87,7 @@ __all__ = [
     "VerdictCard",
     "WrittenReview",
     "claimreview_document",
+    "has_fast_bf16",
     "hash_user",
     "normalize_question",
     "parse_review",

@@ -25,10 +25,15 @@ class LiveIndex:
     """The newest published generation of one index folder, safe to share between threads."""
 
     def __init__(
-        self, index_dir: Path, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        policy: AnswerPolicy = DEFAULT_POLICY,
+        bulk_embedder: Embedder | None = None,
     ) -> None:
         self.index_dir = index_dir
         self.embedder = embedder
+        self.bulk_embedder = bulk_embedder
         self.policy = policy
         self._current: ClaimIndex | None = None
         self._lock = threading.Lock()
@@ -73,6 +78,12 @@ class LiveIndex:
     def reindex(self, reviews_dir: Path, progress: Progress | None = None) -> ReindexSummary:
         """Reindex `reviews_dir` into this folder, then serve the result. Blocking: call it
         from a worker thread. Questions keep using the old generation until the swap."""
-        summary = reindex(reviews_dir, self.index_dir, self.embedder, progress=progress)
+        summary = reindex(
+            reviews_dir,
+            self.index_dir,
+            self.embedder,
+            progress=progress,
+            bulk_embedder=self.bulk_embedder,
+        )
         self.refresh()
         return summary

@@ -57,6 +57,10 @@ EMBED_CHUNK = 512
 """Passages embedded per call: large enough to batch well, small enough for a lively
 progress bar and a bounded memory peak."""
 
+BULK_MIN_PASSAGES = 1000
+"""From this many passages to embed, a reindex uses its bulk embedder when it has one: loading
+a second backend costs seconds (torch's import), repaid from about a thousand passages on."""
+
 REVIEW_SUFFIXES = (".txt", ".md")
 
 
@@ -96,12 +100,16 @@ def reindex(
     progress: Progress | None = None,
     checkpoint: Checkpoint | None = None,
     layout: str = DEFAULT_LAYOUT,
+    bulk_embedder: Embedder | None = None,
 ) -> ReindexSummary:
     """Bring the index in `index_dir` up to date with the review files in `reviews_dir`.
 
     `layout` names how cards become passages (index/passages.py); an index built with another
-    layout or model is rebuilt in full.
+    layout or model is rebuilt in full. `bulk_embedder`, the same model on a backend faster in
+    bulk, embeds the passages when there are at least `BULK_MIN_PASSAGES` of them.
     """
+    if bulk_embedder is not None and bulk_embedder.name != embedder.name:
+        raise ValueError(f"bulk model {bulk_embedder.name!r} is not {embedder.name!r}")
     started = time.perf_counter()
     check = checkpoint or (lambda stage: None)
     if not reviews_dir.is_dir():
@@ -118,7 +126,7 @@ def reindex(
             return summary
         check("start")
         manifest = _write_generation(
-            index_dir, old, plan, embedder, layout, summary, progress, check
+            index_dir, old, plan, (embedder, bulk_embedder), layout, summary, progress, check
         )
         check("before-swap")
         write_manifest(index_dir, manifest, check)
@@ -249,12 +257,13 @@ def _write_generation(
     index_dir: Path,
     old: Manifest | None,
     plan: _Plan,
-    embedder: Embedder,
+    embedders: tuple[Embedder, Embedder | None],
     layout: str,
     summary: ReindexSummary,
     progress: Progress | None,
     check: Checkpoint,
 ) -> Manifest:
+    embedder = embedders[0]
     version = _last_version(index_dir) + 1
     name = new_generation_name(version)
     tmp = index_dir / f"{TMP_PREFIX}{name}"
@@ -269,7 +278,7 @@ def _write_generation(
         with conn:
             _drop_sources(conn, vectors, plan.drop)
             check("dropped")
-            _add_reviews(conn, vectors, plan, embedder, layout, summary, progress)
+            _add_reviews(conn, vectors, plan, embedders, layout, summary, progress)
             check("embedded")
             episodes = conn.execute("SELECT COUNT(*) FROM episodes").fetchone()[0]
             cards = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
@@ -331,7 +340,7 @@ def _add_reviews(
     conn: sqlite3.Connection,
     vectors: faiss.Index,
     plan: _Plan,
-    embedder: Embedder,
+    embedders: tuple[Embedder, Embedder | None],
     layout: str,
     summary: ReindexSummary,
     progress: Progress | None,
@@ -369,6 +378,9 @@ def _add_reviews(
     # Texts of similar length share a batch, so little of each batch is padding; the order
     # does not matter to FAISS, which files every vector under its own id.
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    embedder, bulk = embedders
+    if bulk is not None and len(texts) >= BULK_MIN_PASSAGES:
+        embedder = bulk
     for start in range(0, len(order), EMBED_CHUNK):
         if progress:
             progress(start, len(texts))

@@ -13,7 +13,7 @@ from discord.gateway import DiscordWebSocket
 
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.errors import BotStartError
-from bot.engine import live_index, make_embedder
+from bot.engine import live_index, make_bulk_embedder, make_embedder
 from bot.settings import Settings
 from index import Embedder
 
@@ -40,8 +40,10 @@ def token_of(settings: Settings) -> str:
 
 
 def build_bot(settings: Settings, embedder: Embedder | None = None, **options: Any) -> ClaimBot:
-    embedder = embedder if embedder is not None else make_embedder(settings)
-    return ClaimBot(settings, live_index(settings, embedder), **options)
+    if embedder is not None:  # handed in (tests): it does every job
+        return ClaimBot(settings, live_index(settings, embedder), **options)
+    live = live_index(settings, make_embedder(settings), make_bulk_embedder(settings))
+    return ClaimBot(settings, live, **options)
 
 
 async def serve(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:

@@ -124,3 +124,15 @@ def test_a_one_shot_ask_on_the_onnx_backend_never_imports_torch(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"answered": true' in done.stdout
+
+
+def test_the_bfloat16_backend_gives_the_float32_vectors(real_embedder: Embedder) -> None:
+    """Bulk reindexes may embed in bfloat16 while questions are embedded in float32: the two
+    must stay close enough to rank alike (docs/performance.md measures the same answers)."""
+    bf16 = SentenceTransformerEmbedder(backend="torch-bf16")
+    vectors = bf16.embed(TEXTS)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    cosines = (vectors * real_embedder.embed(TEXTS)).sum(axis=1)
+    assert cosines.min() >= 0.999, cosines
+    assert bf16.name == real_embedder.name
