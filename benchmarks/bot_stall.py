@@ -42,14 +42,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from benchmarks.generate import write_corpus
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.runner import point_at
-from bot.engine import live_index, make_embedder
+from bot.engine import live_index, make_bulk_embedder, make_embedder, reindex_backend
 from bot.settings import Settings
 from index import Embedder, reindex
 from index.embed import Backend
 from tests.loopback_discord import LoopbackDiscord
 
 T = TypeVar("T")
-BACKENDS: tuple[Backend, ...] = ("torch", "onnx", "onnx-int8")
+BACKENDS: tuple[Backend, ...] = ("torch", "torch-bf16", "onnx", "onnx-int8")
 
 REPO = Path(__file__).resolve().parent.parent
 PROBE_SECONDS = 0.005
@@ -187,6 +187,7 @@ async def measure(
     idle_seconds: float,
     trace: float | None,
     unfreeze: bool,
+    reindex_backend: str = "auto",
 ) -> Measured:
     write_corpus(root / "reviews", cards)
     server = LoopbackDiscord(heartbeat_interval=1.0)
@@ -197,6 +198,7 @@ async def measure(
         index_dir=root / "index",
         feedback_db=root / "feedback.sqlite",
         backend=backend,
+        reindex_backend=reindex_backend,
         discord_token=SecretStr(server.token),
         discord_api=server.api_url,
         discord_gateway=server.gateway_url,
@@ -206,7 +208,8 @@ async def measure(
     embedder = make_embedder(settings)
     seed_index(root, embedder)
     point_at(settings)
-    bot = ClaimBot(settings, live_index(settings, embedder), guild_ready_timeout=0.05)
+    live = live_index(settings, embedder, make_bulk_embedder(settings))
+    bot = ClaimBot(settings, live, guild_ready_timeout=0.05)
     try:
         async with bot:
             running = asyncio.create_task(bot.start(server.token))
@@ -315,6 +318,11 @@ def main() -> None:
     parser.add_argument(
         "--backend", choices=BACKENDS, default=Settings.model_fields["backend"].default
     )
+    parser.add_argument(
+        "--reindex-backend",
+        choices=("auto", *BACKENDS),
+        default=Settings.model_fields["reindex_backend"].default,
+    )
     parser.add_argument("--idle-seconds", type=float, default=5.0)
     parser.add_argument(
         "--switch-interval",
@@ -335,8 +343,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval)
+    chosen = Settings(_env_file=None, backend=args.backend, reindex_backend=args.reindex_backend)
     print(
-        f"{args.cards} cards, backend {args.backend}, switch interval "
+        f"{args.cards} cards, backend {args.backend}, reindex backend "
+        f"{reindex_backend(chosen)}, switch interval "
         f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores"
         + (", gc.freeze() undone" if args.unfreeze else ""),
         flush=True,
@@ -345,7 +355,15 @@ def main() -> None:
         trace = args.trace_stalls / 1000 if args.trace_stalls is not None else None
         root = Path(folder)
         measured = asyncio.run(
-            measure(root, args.cards, args.backend, args.idle_seconds, trace, args.unfreeze)
+            measure(
+                root,
+                args.cards,
+                args.backend,
+                args.idle_seconds,
+                trace,
+                args.unfreeze,
+                args.reindex_backend,
+            )
         )
     print(table(measured))
 

@@ -18,6 +18,8 @@ from index import Embedder, reindex
 from index.store import read_manifest
 
 CACHE = Path(__file__).resolve().parent / ".cache"
+MODEL_CACHE = CACHE / "claimbot" / "models"
+"""The benchmarks' ONNX exports (where XDG_CACHE_HOME=benchmarks/.cache would put them)."""
 
 
 def corpus_dir(cards: int) -> Path:

@@ -31,9 +31,10 @@ import faiss
 import numpy as np
 
 from benchmarks import corpora
+from benchmarks.contenders import FLOOR, floor_model, lockstep
 from benchmarks.generate import file_name, write_corpus
-from index import ClaimIndex, SentenceTransformerEmbedder, reindex
-from index.embed import Backend, resolve_model
+from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
+from index.embed import Backend
 from index.parse import parse_review
 from index.passages import card_passages, commentary_passages
 from index.store import VECTORS_FILE, read_manifest
@@ -42,7 +43,8 @@ from index.vector_index import FLAT_LIMIT, all_vectors
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "tests" / "data" / "questions.jsonl"
 BACKENDS: tuple[Backend, ...] = ("torch", "onnx", "onnx-int8")
-MODEL_CACHE = corpora.CACHE / "claimbot" / "models"  # where XDG_CACHE_HOME=.cache puts it
+MODEL_CACHE = corpora.MODEL_CACHE
+BULK: Backend = "torch-bf16"
 
 
 def labelled_questions() -> list[tuple[str, list[str]]]:
@@ -50,15 +52,10 @@ def labelled_questions() -> list[tuple[str, list[str]]]:
     return [(r["question"], [e.casefold() for e in r["expect"]]) for r in rows]
 
 
-def floor_model() -> Any:
-    """What a user's own script would load: the packaged model, PyTorch, defaults."""
-    from sentence_transformers import SentenceTransformer
-
-    return SentenceTransformer(resolve_model(None)[1], device="cpu")
-
-
 def embedders() -> dict[Backend, SentenceTransformerEmbedder]:
-    made = {b: SentenceTransformerEmbedder(backend=b, cache_dir=MODEL_CACHE) for b in BACKENDS}
+    made = {
+        b: SentenceTransformerEmbedder(backend=b, cache_dir=MODEL_CACHE) for b in (*BACKENDS, BULK)
+    }
     for embedder in made.values():
         embedder.embed(["warm up"])
     return made
@@ -77,36 +74,27 @@ def timed(call: Callable[..., object], *args: Any, **kwargs: Any) -> float:
 # -- query latency ----------------------------------------------------------------------------
 
 
-def latency(sizes: list[int], queries: int, floor: Any, models: dict[Backend, Any]) -> None:
+def latency(sizes: list[int], queries: int, settle: float, models: dict[Backend, Any]) -> None:
+    """`ClaimIndex.ask` per backend against the bare PyTorch encode, each in its own process
+    (benchmarks/contenders.py says why), question by question in lock step."""
     questions = [q for q, _ in labelled_questions()][:queries]
     print("\n## Query latency: `ClaimIndex.ask` end to end vs the bare PyTorch encode\n")
+    print(f"Each contender in its own process, {settle * 1000:.0f} ms between calls.\n")
     header = "| cards | vectors | index | floor p50 / p99 |"
     header += "".join(f" {b} p50 / p99 (× floor p50) |" for b in BACKENDS)
     print(header)
     print("|" + "---|" * (4 + len(BACKENDS)))
     for cards in sizes:
         index_dir, record = corpora.built_index(cards, models["torch"])
-        indexes = {b: ClaimIndex.open(index_dir, m) for b, m in models.items()}
-        for question in questions[:5]:  # warm caches, lazy imports, first-call costs
-            floor.encode(question)
-            for index in indexes.values():
-                index.ask(question)
-        floor_times: list[float] = []
-        times: dict[Backend, list[float]] = {b: [] for b in BACKENDS}
-        for question in questions:
-            floor_times.append(timed(floor.encode, question))
-            for backend, index in indexes.items():
-                times[backend].append(timed(index.ask, question))
+        times = lockstep([FLOOR, *BACKENDS], index_dir, questions, settle)
         kind = _index_kind(index_dir)
-        floor_p50 = percentile_ms(floor_times, 50)
+        floor_p50 = percentile_ms(times[FLOOR], 50)
         row = f"| {cards:,} | {record['vectors']:,.0f} | {kind} | "
-        row += f"{floor_p50:.1f} / {percentile_ms(floor_times, 99):.1f} ms |"
+        row += f"{floor_p50:.1f} / {percentile_ms(times[FLOOR], 99):.1f} ms |"
         for backend in BACKENDS:
             p50, p99 = percentile_ms(times[backend], 50), percentile_ms(times[backend], 99)
             row += f" {p50:.1f} / {p99:.1f} ms ({p50 / floor_p50:.2f}×) |"
         print(row, flush=True)
-        for index in indexes.values():
-            index.close()
 
 
 def _index_kind(index_dir: Path) -> str:
@@ -149,7 +137,7 @@ def passage_texts(folder: Path) -> list[str]:
     return texts
 
 
-def throughput(cards: int, floor: Any, models: dict[Backend, Any]) -> dict[Backend, float]:
+def throughput(cards: int, floor: Any, models: dict[Backend, Any]) -> dict[str, float]:
     """Full reindex passages/s per backend, against bare PyTorch encode of the same texts."""
     print(f"\n## Full reindex throughput ({cards:,} cards) vs bare PyTorch batch encode\n")
     work = Path(tempfile.mkdtemp(prefix="claimbot-bench-"))
@@ -158,17 +146,22 @@ def throughput(cards: int, floor: Any, models: dict[Backend, Any]) -> dict[Backe
         write_corpus(source, cards)
         texts = passage_texts(source)
         floors = [timed(floor.encode, texts)]
-        rates: dict[Backend, float] = {}
-        for backend, model in models.items():
-            seconds = timed(reindex, source, work / backend, model)
+        rates: dict[str, float] = {}
+        for backend in BACKENDS:
+            seconds = timed(reindex, source, work / backend, models[backend])
             rates[backend] = len(texts) / seconds
             floors.append(timed(floor.encode, texts))
+        # The default here: questions on onnx, a reindex this large on the bulk backend.
+        seconds = timed(reindex, source, work / "bulk", models["onnx"], bulk_embedder=models[BULK])
+        default = " (the default on this CPU)" if has_fast_bf16() else ""
+        rates[f"onnx, bulk embedding by {BULK}{default}"] = len(texts) / seconds
+        floors.append(timed(floor.encode, texts))
         floor_rate = len(texts) / float(np.mean(floors))
         print(f"| what | passages/s | × floor |\n|---|---|---|\n"
               f"| bare PyTorch encode ({len(texts):,} passages, mean of {len(floors)}) | "
               f"{floor_rate:.0f} | 1.00× |")  # fmt: skip
-        for backend, rate in rates.items():
-            print(f"| `reindex`, {backend} | {rate:.0f} | {rate / floor_rate:.2f}× |")
+        for what, rate in rates.items():
+            print(f"| `reindex`, {what} | {rate:.0f} | {rate / floor_rate:.2f}× |")
         return rates
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -296,9 +289,12 @@ def recall(models: dict[Backend, Any]) -> None:
               "| backend | Recall@1 (on-topic) | abstained (off-topic) | same best card as torch |"
               "\n|---|---|---|---|")  # fmt: skip
         reference: list[str] = []
-        for backend, model in models.items():
-            reindex(source, work / backend, model)
-            index = ClaimIndex.open(work / backend, model)
+        setups: list[tuple[str, Any, Any]] = [(b, models[b], models[b]) for b in BACKENDS]
+        setups.append((f"onnx, index built by {BULK}", models[BULK], models["onnx"]))
+        for backend, builder, model in setups:
+            folder = work / backend.replace(" ", "_").replace(",", "")
+            reindex(source, folder, builder)
+            index = ClaimIndex.open(folder, model)
             answers = [index.ask(q) for q, _ in questions]
             best = [a.hits[0].card.id if a.hits else "" for a in answers]
             reference = reference or best
@@ -330,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--throughput-cards", type=int, default=200)
     parser.add_argument("--default-backend", choices=BACKENDS, default="onnx")
     parser.add_argument("--process-runs", type=int, default=3)
+    parser.add_argument("--settle-ms", type=float, default=20.0, help="pause between latency calls")
     parser.add_argument(
         "--memory-child", nargs=2, metavar=("INDEX", "BACKEND"), help=argparse.SUPPRESS
     )
@@ -342,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> None:
           f"load average at start {_load()}")  # fmt: skip
     floor, models = floor_model(), embedders()
     recall(models)
-    latency(args.sizes, args.queries, floor, models)
+    latency(args.sizes, args.queries, args.settle_ms / 1000, models)
     ivf_agreement(max(args.sizes), models, args.queries)
     rates = throughput(args.throughput_cards, floor, models)
     if 10000 in args.sizes:
