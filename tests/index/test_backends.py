@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index import Embedder, SentenceTransformerEmbedder
-from index.embed import ONNX_FILE, int8_target
+from index.embed import ONNX_FILE, OPTIMIZED_ONNX_FILE, int8_target
 
 pytestmark = pytest.mark.model
 
@@ -72,6 +72,8 @@ def test_the_export_lands_in_the_cache_folder_without_leftovers(
     assert folder.parent == cache_dir and (folder / ONNX_FILE).is_file()
     if onnx_embedder.backend == "onnx-int8":
         assert (folder / f"onnx/model_int8_{int8_target()}.onnx").is_file()
+    else:
+        assert (folder / OPTIMIZED_ONNX_FILE).is_file()
     assert not [p for p in cache_dir.iterdir() if p.name.startswith("tmp-")]
 
 
@@ -114,7 +116,8 @@ def test_a_one_shot_ask_on_the_onnx_backend_never_imports_torch(
         f"code = main(['ask', 'nvidia margins', '--json', '--index', {index!r}]); "
         "assert 'torch' not in sys.modules, 'torch was imported'; sys.exit(code)"
     )
-    env = {**os.environ, "CLAIMBOT_BACKEND": "onnx", "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    backend, xdg = onnx_embedder.backend, str(tmp_path / "xdg")
+    env = {**os.environ, "CLAIMBOT_BACKEND": backend, "XDG_CACHE_HOME": xdg}
     # The embedder reads its cache folder from XDG_CACHE_HOME: point it at this test's export.
     (tmp_path / "xdg" / "claimbot").mkdir(parents=True)
     (tmp_path / "xdg" / "claimbot" / "models").symlink_to(cache_dir, target_is_directory=True)
@@ -136,3 +139,30 @@ def test_the_bfloat16_backend_gives_the_float32_vectors(real_embedder: Embedder)
     cosines = (vectors * real_embedder.embed(TEXTS)).sum(axis=1)
     assert cosines.min() >= 0.999, cosines
     assert bf16.name == real_embedder.name
+
+
+def test_a_model_the_onnx_optimizer_does_not_know_runs_from_the_plain_export(
+    cache_dir: Path,
+    tmp_path: Path,
+    real_embedder: Embedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    import sentence_transformers
+
+    exported = SentenceTransformerEmbedder(backend="onnx", cache_dir=cache_dir).onnx_folder()
+    copy = tmp_path / exported.name
+    shutil.copytree(exported, copy)
+    (copy / OPTIMIZED_ONNX_FILE).unlink(missing_ok=True)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ValueError("model type not supported by the optimizer")
+
+    monkeypatch.setattr(sentence_transformers, "export_optimized_onnx_model", refuse)
+    embedder = SentenceTransformerEmbedder(backend="onnx", cache_dir=tmp_path)
+    cosines = (embedder.embed(TEXTS) * real_embedder.embed(TEXTS)).sum(axis=1)
+    assert cosines.min() >= 0.99
+    assert not (copy / OPTIMIZED_ONNX_FILE).exists()
+    marker = copy / f"{OPTIMIZED_ONNX_FILE}.unsupported"
+    assert "not supported" in marker.read_text("utf-8")
