@@ -1,7 +1,8 @@
 """`ClaimBot`: the discord.py client, holding the settings and the live index.
 
-Everything that blocks (the model, FAISS, SQLite, reindexing) runs in worker threads through
-`ClaimBot.run_blocking`, so the event loop keeps the gateway heartbeat going and acknowledges
+Everything that blocks (the model, FAISS, SQLite) runs in worker threads through
+`ClaimBot.run_blocking`, and reindexes on a thread of their own at a lower CPU priority
+(`ClaimBot.reindex`), so the event loop keeps the gateway heartbeat going and acknowledges
 every interaction within Discord's three seconds.
 """
 
@@ -10,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import discord
@@ -18,7 +22,14 @@ from discord.ext import commands
 
 from bot.discordbot.errors import BotStartError, ClaimTree
 from bot.settings import Settings
-from index import ClaimbotError, ClaimIndex, FeedbackStore, IndexUnusableError, LiveIndex
+from index import (
+    ClaimbotError,
+    ClaimIndex,
+    FeedbackStore,
+    IndexUnusableError,
+    LiveIndex,
+    ReindexSummary,
+)
 
 log = logging.getLogger("claimbot.discord")
 
@@ -70,6 +81,12 @@ class ClaimBot(commands.AutoShardedBot):
         self.live = live
         self.reindexing = asyncio.Lock()
         """Held by every command that reindexes (/reindex, /review), so they never overlap."""
+        self._reindexer = ThreadPoolExecutor(
+            max_workers=1,
+            thread_name_prefix="claimbot-reindex",
+            initializer=lower_thread_priority,
+            initargs=(settings.reindex_niceness,),
+        )
 
     async def setup_hook(self) -> None:
         self.feedback = await self.run_blocking(FeedbackStore, self.settings.feedback_db)
@@ -116,6 +133,17 @@ class ClaimBot(commands.AutoShardedBot):
         SQLite or a reindex, so heartbeats and interaction acknowledgements go out on time."""
         return await asyncio.to_thread(work, *args)
 
+    async def reindex(self) -> ReindexSummary:
+        """Reindex the reviews folder and serve the result, on the reindex thread.
+
+        That thread runs `settings.reindex_niceness` below the rest of the process, and so do
+        the threads the embedding libraries start from it (PyTorch's workers): when a reindex
+        and the event loop want the same core, the scheduler gives it to the loop first."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._reindexer, self.live.reindex, self.settings.reviews_dir
+        )
+
     async def index(self) -> ClaimIndex:
         """The newest published generation, so a reindex by the CLI is picked up too."""
         return await self.run_blocking(self._fresh_index)
@@ -130,8 +158,22 @@ class ClaimBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
+        self._reindexer.shutdown(wait=False, cancel_futures=True)
         if hasattr(self, "feedback"):  # not when start-up failed before opening it
             self.feedback.close()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are answered by the ask cog's listener."""
+
+
+def lower_thread_priority(niceness: int) -> None:
+    """Raise the calling thread's nice value by `niceness` (Linux sets it per thread; threads
+    it starts inherit it). Where that is not possible, the thread keeps the normal priority."""
+    if niceness <= 0 or not hasattr(os, "setpriority"):
+        return
+    tid = threading.get_native_id()
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, min(current + niceness, 19))
+    except OSError as exc:  # pragma: no cover - e.g. a sandbox that forbids it
+        log.warning("reindexes run at normal priority: %s", exc)

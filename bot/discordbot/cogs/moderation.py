@@ -41,9 +41,7 @@ class Moderation(commands.Cog):
         async with self.running:
             await interaction.response.defer(thinking=True)
             log.info("reindex of %s asked by %s", self.bot.settings.reviews_dir, interaction.user)
-            summary = await self.bot.run_blocking(
-                self.bot.live.reindex, self.bot.settings.reviews_dir
-            )
+            summary = await self.bot.reindex()
         await interaction.followup.send(
             embed=summary_embed(summary), allowed_mentions=discord.AllowedMentions.none()
         )

@@ -262,9 +262,7 @@ class Review(commands.Cog):
             previous = await self.bot.run_blocking(swap, path, data)
             log.info("%s by %s; reindexing", done, interaction.user)
             try:
-                summary = await self.bot.run_blocking(
-                    self.bot.live.reindex, self.bot.settings.reviews_dir
-                )
+                summary = await self.bot.reindex()
             except ReindexBusyError as exc:
                 await self.bot.run_blocking(swap, path, previous)
                 await tell(interaction, f"{BUSY} ({exc}) Nothing changed.")
