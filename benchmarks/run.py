@@ -45,6 +45,7 @@ QUESTIONS = REPO / "tests" / "data" / "questions.jsonl"
 BACKENDS: tuple[Backend, ...] = ("torch", "onnx", "onnx-int8")
 MODEL_CACHE = corpora.MODEL_CACHE
 BULK: Backend = "torch-bf16"
+SECTIONS = ("recall", "latency", "throughput", "incremental", "memory", "process")
 
 
 def labelled_questions() -> list[tuple[str, list[str]]]:
@@ -153,21 +154,25 @@ def throughput(cards: int, floor: Any, models: dict[Backend, Any]) -> dict[str, 
             floors.append(timed(floor.encode, texts))
         # The default here: questions on onnx, a reindex this large on the bulk backend.
         seconds = timed(reindex, source, work / "bulk", models["onnx"], bulk_embedder=models[BULK])
-        default = " (the default on this CPU)" if has_fast_bf16() else ""
-        rates[f"onnx, bulk embedding by {BULK}{default}"] = len(texts) / seconds
+        rates["bulk"] = len(texts) / seconds
         floors.append(timed(floor.encode, texts))
         floor_rate = len(texts) / float(np.mean(floors))
         print(f"| what | passages/s | × floor |\n|---|---|---|\n"
               f"| bare PyTorch encode ({len(texts):,} passages, mean of {len(floors)}) | "
               f"{floor_rate:.0f} | 1.00× |")  # fmt: skip
+        default = " (the default on this CPU)" if has_fast_bf16() else ""
         for what, rate in rates.items():
+            if what == "bulk":
+                what = f"onnx, bulk embedding by {BULK}{default}"
             print(f"| `reindex`, {what} | {rate:.0f} | {rate / floor_rate:.2f}× |")
         return rates
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def incremental(cards: int, backend: Backend, rate: float, models: dict[Backend, Any]) -> None:
+def incremental(
+    cards: int, backend: Backend, rate: tuple[str, float], models: dict[Backend, Any]
+) -> None:
     """One changed review at `cards` cards: incremental reindex vs a full one."""
     index_dir, record = corpora.built_index(cards, models["torch"])
     work = Path(tempfile.mkdtemp(prefix="claimbot-bench-"))
@@ -181,14 +186,14 @@ def incremental(cards: int, backend: Backend, rate: float, models: dict[Backend,
         summary = reindex(source, work / "index", models[backend])
         seconds = time.perf_counter() - started
         assert summary.changed == [changed.name], summary
-        embed_full = record["vectors"] / rate
+        embed_full = record["vectors"] / rate[1]
         full = record["seconds"] + embed_full
         print(f"\n## Incremental reindex, one changed review of {cards:,} cards ({backend})\n\n"
               f"| what | seconds | share of full |\n|---|---|---|\n"
               f"| full reindex: everything but embedding (measured, stand-in vectors) | "
               f"{record['seconds']:.1f} | |\n"
               f"| full reindex: embedding {record['vectors']:,.0f} passages at this run's "
-              f"{backend} rate | {embed_full:.0f} | |\n"
+              f"{rate[0]} rate | {embed_full:.0f} | |\n"
               f"| full reindex, total | {full:.0f} | 100% |\n"
               f"| incremental reindex (measured) | {seconds:.2f} | "
               f"{seconds / full:.1%} |")  # fmt: skip
@@ -326,7 +331,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--throughput-cards", type=int, default=200)
     parser.add_argument("--default-backend", choices=BACKENDS, default="onnx")
     parser.add_argument("--process-runs", type=int, default=3)
-    parser.add_argument("--settle-ms", type=float, default=20.0, help="pause between latency calls")
+    parser.add_argument(
+        "--settle-ms",
+        type=float,
+        nargs="+",
+        default=[20.0, 0.0],
+        help="pauses between latency calls, one latency table each (questions apart, back to back)",
+    )
+    parser.add_argument(
+        "--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="what to measure"
+    )
     parser.add_argument(
         "--memory-child", nargs=2, metavar=("INDEX", "BACKEND"), help=argparse.SUPPRESS
     )
@@ -338,14 +352,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"# claimbot benchmarks — {os.cpu_count()} cores, flat below {FLAT_LIMIT:,} vectors, "
           f"load average at start {_load()}")  # fmt: skip
     floor, models = floor_model(), embedders()
-    recall(models)
-    latency(args.sizes, args.queries, args.settle_ms / 1000, models)
-    ivf_agreement(max(args.sizes), models, args.queries)
-    rates = throughput(args.throughput_cards, floor, models)
-    if 10000 in args.sizes:
-        incremental(10000, args.default_backend, rates[args.default_backend], models)
-    memory(max(args.sizes), args.default_backend, models)
-    batch_process(min(args.sizes), args.default_backend, models, args.process_runs)
+    wanted = set(args.sections)
+    if "recall" in wanted:
+        recall(models)
+    if "latency" in wanted:
+        for settle in args.settle_ms:
+            latency(args.sizes, args.queries, settle / 1000, models)
+        ivf_agreement(max(args.sizes), models, args.queries)
+    if {"throughput", "incremental"} & wanted:
+        rates = throughput(args.throughput_cards, floor, models)
+        if 10000 in args.sizes and "incremental" in wanted:
+            # A full reindex at 10k cards embeds with the bulk backend where there is one.
+            full = "bulk" if has_fast_bf16() else args.default_backend
+            label = BULK if full == "bulk" else full
+            incremental(10000, args.default_backend, (label, rates[full]), models)
+    if "memory" in wanted:
+        memory(max(args.sizes), args.default_backend, models)
+    if "process" in wanted:
+        batch_process(min(args.sizes), args.default_backend, models, args.process_runs)
     print(f"\n(whole run: {time.perf_counter() - started:.0f} s; load average {_load()})")
 
 
