@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +81,6 @@ class ClaimIndex:
         a reader that read the manifest just before two quick reindexes can find its generation
         gone. It then reads the manifest again and opens the newer one (a few times at most).
         """
-        # One question is one query vector: OpenMP threads buy nothing for it, and their
-        # spin-waiting against the embedding's threads made a 10k-vector flat search take
-        # 14 ms instead of 2 ms on two busy cores (measured side by side). Process-wide.
-        faiss.omp_set_num_threads(1)
         attempts = 3
         manifest = read_manifest(index_dir)
         for attempt in range(1, attempts + 1):
@@ -163,7 +160,8 @@ class ClaimIndex:
         # Several passages per card and the commentary share the index: fetch enough to
         # find k distinct cards in nearly every case.
         fetch = min(self._vectors.ntotal, max(k * 16, 64))
-        scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
+        with _one_openmp_thread():
+            scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
         best: dict[int, float] = {}
         commentary: float | None = None
         for score, vid in zip(scores[0], ids[0], strict=True):
@@ -301,6 +299,23 @@ class ClaimIndex:
             )
             for c, e in rows
         ]
+
+
+@contextmanager
+def _one_openmp_thread() -> Iterator[None]:
+    """FAISS searches one query vector on the calling thread alone: OpenMP threads buy nothing
+    for it, and their spin-waiting against the embedding's threads made a 10k-vector flat
+    search take 14 ms instead of 2 ms on two busy cores (measured side by side).
+
+    OpenMP keeps the thread count per calling thread, and FAISS shares the OpenMP runtime with
+    PyTorch: set for good, it also made this thread's PyTorch encodes single-threaded (1.25x
+    the floor, docs/performance.md). So it is set for the search and put back after."""
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
 
 
 def _clean_question(question: str) -> str:

@@ -69,3 +69,22 @@ def test_an_empty_question_is_refused_clearly(index: ClaimIndex, question: str) 
 def test_a_huge_question_with_control_characters_still_gets_an_answer(index: ClaimIndex) -> None:
     answer = index.ask("DeepSeek \x00\x1b[31m @everyone " * 2000)
     assert answer.hits
+
+
+def test_opening_and_asking_leave_the_threads_openmp_count_as_it_was(
+    reviews_dir: Path, tmp_path: Path, embedder: HashingEmbedder
+) -> None:
+    """FAISS shares OpenMP with PyTorch: a count left at 1 would make this thread's PyTorch
+    encodes single-threaded."""
+    import faiss
+
+    reindex(reviews_dir, tmp_path / "index", embedder)
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(2)
+    try:
+        index = ClaimIndex.open(tmp_path / "index", embedder)
+        assert faiss.omp_get_max_threads() == 2
+        assert index.ask("chinese open model licenses").hits
+        assert faiss.omp_get_max_threads() == 2
+    finally:
+        faiss.omp_set_num_threads(before)
