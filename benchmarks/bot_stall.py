@@ -4,6 +4,8 @@
     .venv/bin/python -m benchmarks.bot_stall --cards 1000 --backend torch
     .venv/bin/python -m benchmarks.bot_stall --trace-stalls 30   # where each stall > 30 ms was
     .venv/bin/python -m benchmarks.bot_stall --unfreeze          # without the bot's gc.freeze()
+    .venv/bin/python -m benchmarks.bot_stall --load 2            # two CPU-bound processes beside
+    .venv/bin/python -m benchmarks.bot_stall --niceness 0        # reindex at the loop's priority
 
 The real `ClaimBot` (its cogs, the real model) connects to the loopback Discord stand-in of
 the tests; a moderator runs /reindex of a synthetic corpus (benchmarks.generate) while members
@@ -22,6 +24,7 @@ import gc
 import itertools
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -32,7 +35,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import SecretStr
 
@@ -183,11 +186,10 @@ class Measured:
 async def measure(
     root: Path,
     cards: int,
-    backend: Backend,
+    overrides: dict[str, Any],
     idle_seconds: float,
     trace: float | None,
     unfreeze: bool,
-    reindex_backend: str = "auto",
 ) -> Measured:
     write_corpus(root / "reviews", cards)
     server = LoopbackDiscord(heartbeat_interval=1.0)
@@ -197,13 +199,12 @@ async def measure(
         reviews_dir=root / "reviews",
         index_dir=root / "index",
         feedback_db=root / "feedback.sqlite",
-        backend=backend,
-        reindex_backend=reindex_backend,
         discord_token=SecretStr(server.token),
         discord_api=server.api_url,
         discord_gateway=server.gateway_url,
         dev_guild=LoopbackDiscord.GUILD_ID,
         ask_cooldown=0,
+        **overrides,
     )
     embedder = make_embedder(settings)
     seed_index(root, embedder)
@@ -323,6 +324,12 @@ def main() -> None:
         choices=("auto", *BACKENDS),
         default=Settings.model_fields["reindex_backend"].default,
     )
+    parser.add_argument(
+        "--niceness", type=int, default=Settings.model_fields["reindex_niceness"].default
+    )
+    parser.add_argument(
+        "--load", type=int, default=0, help="CPU-bound processes to run beside the bot"
+    )
     parser.add_argument("--idle-seconds", type=float, default=5.0)
     parser.add_argument(
         "--switch-interval",
@@ -343,28 +350,33 @@ def main() -> None:
     args = parser.parse_args()
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval)
-    chosen = Settings(_env_file=None, backend=args.backend, reindex_backend=args.reindex_backend)
+    overrides = {
+        "backend": args.backend,
+        "reindex_backend": args.reindex_backend,
+        "reindex_niceness": args.niceness,
+    }
+    chosen = Settings(_env_file=None, **overrides)
     print(
         f"{args.cards} cards, backend {args.backend}, reindex backend "
-        f"{reindex_backend(chosen)}, switch interval "
-        f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores"
+        f"{reindex_backend(chosen)} at niceness {args.niceness}, switch interval "
+        f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores, "
+        f"{args.load} CPU-bound processes beside, load average {os.getloadavg()[0]:.1f}"
         + (", gc.freeze() undone" if args.unfreeze else ""),
         flush=True,
     )
-    with tempfile.TemporaryDirectory() as folder:
-        trace = args.trace_stalls / 1000 if args.trace_stalls is not None else None
-        root = Path(folder)
-        measured = asyncio.run(
-            measure(
-                root,
-                args.cards,
-                args.backend,
-                args.idle_seconds,
-                trace,
-                args.unfreeze,
-                args.reindex_backend,
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)
+    ]
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            trace = args.trace_stalls / 1000 if args.trace_stalls is not None else None
+            root = Path(folder)
+            measured = asyncio.run(
+                measure(root, args.cards, overrides, args.idle_seconds, trace, args.unfreeze)
             )
-        )
+    finally:
+        for burner in burners:
+            burner.kill()
     print(table(measured))
 
 

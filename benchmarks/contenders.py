@@ -95,20 +95,30 @@ class Contender:
 
 
 def lockstep(
-    roles: Sequence[str], index_dir: Path, questions: Sequence[str], settle: float, warm: int = 5
+    roles: Sequence[str],
+    index_dir: Path,
+    questions: Sequence[str],
+    settle: float,
+    block: int = 1,
+    warm: int = 5,
 ) -> dict[str, list[float]]:
-    """Seconds per question for each role, every question asked of all roles in turn."""
+    """Seconds per question for each role, every question asked of all roles in turn.
+
+    With `block` > 1, each role answers that many questions in a row before the next role
+    starts: a script's pace, its model and index warm in the caches; with 1, every call
+    follows the other contenders' calls: a bot's pace, where caches have gone cold."""
     contenders = [Contender(role, index_dir) for role in roles]
     try:
-        for question in questions[:warm]:  # first-call costs, caches
+        for question in questions[:warm]:  # first-call costs, lazy imports
             for contender in contenders:
                 contender.time(question)
         times: dict[str, list[float]] = {role: [] for role in roles}
-        for n, question in enumerate(questions):
+        for n, start in enumerate(range(0, len(questions), block)):
             turn = n % len(contenders)
             for contender in contenders[turn:] + contenders[:turn]:
-                time.sleep(settle)
-                times[contender.role].append(contender.time(question))
+                for question in questions[start : start + block]:
+                    time.sleep(settle)
+                    times[contender.role].append(contender.time(question))
         return times
     finally:
         for contender in contenders:

@@ -75,19 +75,28 @@ def timed(call: Callable[..., object], *args: Any, **kwargs: Any) -> float:
 # -- query latency ----------------------------------------------------------------------------
 
 
-def latency(sizes: list[int], queries: int, settle: float, models: dict[Backend, Any]) -> None:
+LATENCY_PACES = {
+    "apart": (0.020, 1, "one question at a time, each contender after the others, 20 ms apart "
+              "(a bot's pace: caches cold)"),
+    "in-a-row": (0.0, 20, "20 questions in a row per contender, then the next contender "
+                 "(a script's pace: caches warm)"),
+}  # fmt: skip
+
+
+def latency(sizes: list[int], queries: int, pace: str, models: dict[Backend, Any]) -> None:
     """`ClaimIndex.ask` per backend against the bare PyTorch encode, each in its own process
-    (benchmarks/contenders.py says why), question by question in lock step."""
+    (benchmarks/contenders.py says why), at one of the `LATENCY_PACES`."""
+    settle, block, described = LATENCY_PACES[pace]
     questions = [q for q, _ in labelled_questions()][:queries]
-    print("\n## Query latency: `ClaimIndex.ask` end to end vs the bare PyTorch encode\n")
-    print(f"Each contender in its own process, {settle * 1000:.0f} ms between calls.\n")
+    print(f"\n## Query latency ({pace}): `ClaimIndex.ask` end to end vs the bare PyTorch encode\n")
+    print(f"Each contender in its own process; {described}.\n")
     header = "| cards | vectors | index | floor p50 / p99 |"
     header += "".join(f" {b} p50 / p99 (× floor p50) |" for b in BACKENDS)
     print(header)
     print("|" + "---|" * (4 + len(BACKENDS)))
     for cards in sizes:
         index_dir, record = corpora.built_index(cards, models["torch"])
-        times = lockstep([FLOOR, *BACKENDS], index_dir, questions, settle)
+        times = lockstep([FLOOR, *BACKENDS], index_dir, questions, settle, block)
         kind = _index_kind(index_dir)
         floor_p50 = percentile_ms(times[FLOOR], 50)
         row = f"| {cards:,} | {record['vectors']:,.0f} | {kind} | "
@@ -332,12 +341,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--default-backend", choices=BACKENDS, default="onnx")
     parser.add_argument("--process-runs", type=int, default=3)
     parser.add_argument(
-        "--settle-ms",
-        type=float,
-        nargs="+",
-        default=[20.0, 0.0],
-        help="pauses between latency calls, one latency table each (questions apart, back to back)",
-    )
+        "--paces", nargs="+", choices=LATENCY_PACES, default=list(LATENCY_PACES),
+        help="latency tables to print: questions apart (a bot), in a row (a script)",
+    )  # fmt: skip
     parser.add_argument(
         "--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="what to measure"
     )
@@ -356,8 +362,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "recall" in wanted:
         recall(models)
     if "latency" in wanted:
-        for settle in args.settle_ms:
-            latency(args.sizes, args.queries, settle / 1000, models)
+        for pace in args.paces:
+            latency(args.sizes, args.queries, pace, models)
         ivf_agreement(max(args.sizes), models, args.queries)
     if {"throughput", "incremental"} & wanted:
         rates = throughput(args.throughput_cards, floor, models)
