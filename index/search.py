@@ -117,6 +117,13 @@ class ClaimIndex:
         self._db.close()
 
     @property
+    def vectors(self) -> faiss.Index:
+        """The generation's FAISS index as read from its file. A reindex that opened this
+        generation to validate it builds the next one from these (after `close`); nothing
+        that serves questions may change them."""
+        return self._vectors
+
+    @property
     def version(self) -> int:
         return self.manifest.version
 

@@ -229,3 +229,25 @@ def test_only_the_current_and_previous_generations_are_kept(
     generations = sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-"))
     assert len(generations) == 2
     assert read_manifest(index_dir).generation == generations[-1]
+
+
+def test_an_incremental_reindex_reads_the_old_vectors_once(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100k cards the vectors file is 1.5 GB: validated and reused, not read twice."""
+    import faiss
+
+    reindex(reviews_dir, index_dir, embedder)
+    _add_second(reviews_dir)
+    reads: list[str] = []
+    read_index = faiss.read_index
+
+    def counting(path: str, *args: object) -> faiss.Index:
+        reads.append(path)
+        return read_index(path, *args)
+
+    monkeypatch.setattr(faiss, "read_index", counting)
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert summary.added == ["lex-fridman-491.txt"]
+    assert len(reads) == 1
+    assert [s.claims for s in ClaimIndex.open(index_dir, embedder).episodes()] == [6, 6]
