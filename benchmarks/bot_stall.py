@@ -5,7 +5,6 @@
     .venv/bin/python -m benchmarks.bot_stall --trace-stalls 30   # where each stall > 30 ms was
     .venv/bin/python -m benchmarks.bot_stall --unfreeze          # without the bot's gc.freeze()
     .venv/bin/python -m benchmarks.bot_stall --load 2            # two CPU-bound processes beside
-    .venv/bin/python -m benchmarks.bot_stall --niceness 0        # reindex at the loop's priority
 
 The real `ClaimBot` (its cogs, the real model) connects to the loopback Discord stand-in of
 the tests; a moderator runs /reindex of a synthetic corpus (benchmarks.generate) while members
@@ -325,9 +324,6 @@ def main() -> None:
         default=Settings.model_fields["reindex_backend"].default,
     )
     parser.add_argument(
-        "--niceness", type=int, default=Settings.model_fields["reindex_niceness"].default
-    )
-    parser.add_argument(
         "--load", type=int, default=0, help="CPU-bound processes to run beside the bot"
     )
     parser.add_argument("--idle-seconds", type=float, default=5.0)
@@ -353,12 +349,11 @@ def main() -> None:
     overrides = {
         "backend": args.backend,
         "reindex_backend": args.reindex_backend,
-        "reindex_niceness": args.niceness,
     }
     chosen = Settings(_env_file=None, **overrides)
     print(
         f"{args.cards} cards, backend {args.backend}, reindex backend "
-        f"{reindex_backend(chosen)} at niceness {args.niceness}, switch interval "
+        f"{reindex_backend(chosen)}, switch interval "
         f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores, "
         f"{args.load} CPU-bound processes beside, load average {os.getloadavg()[0]:.1f}"
         + (", gc.freeze() undone" if args.unfreeze else ""),

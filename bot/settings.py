@@ -34,12 +34,6 @@ class Settings(BaseSettings):
         description="backend for reindexes of 1,000+ passages; auto = torch-bf16 on CPUs with "
         "bfloat16 units (AMX, AVX-512 BF16), else the question backend",
     )
-    reindex_niceness: int = Field(
-        10,
-        ge=0,
-        le=19,
-        description="how far below the event loop the bot's reindex thread runs (Unix nice)",
-    )
     min_score: float | None = Field(
         None, description="override the answer threshold (cosine similarity, 0-1)"
     )

@@ -1,9 +1,9 @@
 """`ClaimBot`: the discord.py client, holding the settings and the live index.
 
 Everything that blocks (the model, FAISS, SQLite) runs in worker threads through
-`ClaimBot.run_blocking`, and reindexes on a thread of their own at a lower CPU priority
-(`ClaimBot.reindex`), so the event loop keeps the gateway heartbeat going and acknowledges
-every interaction within Discord's three seconds.
+`ClaimBot.run_blocking`, and reindexes on a thread of their own (`ClaimBot.reindex`), so the
+event loop keeps the gateway heartbeat going and acknowledges every interaction within
+Discord's three seconds.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -81,12 +79,8 @@ class ClaimBot(commands.AutoShardedBot):
         self.live = live
         self.reindexing = asyncio.Lock()
         """Held by every command that reindexes (/reindex, /review), so they never overlap."""
-        self._reindexer = ThreadPoolExecutor(
-            max_workers=1,
-            thread_name_prefix="claimbot-reindex",
-            initializer=lower_thread_priority,
-            initargs=(settings.reindex_niceness,),
-        )
+        # One thread for reindexes, so a long one never holds a thread questions need.
+        self._reindexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimbot-reindex")
 
     async def setup_hook(self) -> None:
         self.feedback = await self.run_blocking(FeedbackStore, self.settings.feedback_db)
@@ -103,6 +97,12 @@ class ClaimBot(commands.AutoShardedBot):
 
     def _load_model_and_index(self) -> None:
         self.live.embedder.embed(["warm up"])  # loads the model once, now, not on a first question
+        if self.live.bulk_embedder is not None:
+            # Loaded later, by a reindex, its libraries (torch: ~300k objects) would be created
+            # after gc.freeze() and walked by every full collection, on whichever thread
+            # allocates, the event loop's too: six full passes of up to 255 ms stalled the loop
+            # during a 1k-card /reindex (docs/performance.md). Loaded now, they are frozen.
+            self.live.bulk_embedder.embed(["warm up"])
         try:
             index = self.live.current
         except IndexUnusableError as exc:
@@ -134,11 +134,7 @@ class ClaimBot(commands.AutoShardedBot):
         return await asyncio.to_thread(work, *args)
 
     async def reindex(self) -> ReindexSummary:
-        """Reindex the reviews folder and serve the result, on the reindex thread.
-
-        That thread runs `settings.reindex_niceness` below the rest of the process, and so do
-        the threads the embedding libraries start from it (PyTorch's workers): when a reindex
-        and the event loop want the same core, the scheduler gives it to the loop first."""
+        """Reindex the reviews folder and serve the result, on the bot's reindex thread."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._reindexer, self.live.reindex, self.settings.reviews_dir
@@ -164,16 +160,3 @@ class ClaimBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are answered by the ask cog's listener."""
-
-
-def lower_thread_priority(niceness: int) -> None:
-    """Raise the calling thread's nice value by `niceness` (Linux sets it per thread; threads
-    it starts inherit it). Where that is not possible, the thread keeps the normal priority."""
-    if niceness <= 0 or not hasattr(os, "setpriority"):
-        return
-    tid = threading.get_native_id()
-    try:
-        current = os.getpriority(os.PRIO_PROCESS, tid)
-        os.setpriority(os.PRIO_PROCESS, tid, min(current + niceness, 19))
-    except OSError as exc:  # pragma: no cover - e.g. a sandbox that forbids it
-        log.warning("reindexes run at normal priority: %s", exc)

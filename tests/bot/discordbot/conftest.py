@@ -58,14 +58,19 @@ def index_reference_review(root: Path, embedder: Embedder, template: Path | None
 
 @asynccontextmanager
 async def running_bot(
-    root: Path, embedder: Embedder, heartbeat_interval: float = 0.3, **overrides: Any
+    root: Path,
+    embedder: Embedder,
+    heartbeat_interval: float = 0.3,
+    bulk_embedder: Embedder | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Harness]:
     """The stand-in, and the real bot connected to it and ready; both shut down after."""
     server = LoopbackDiscord(heartbeat_interval=heartbeat_interval)
     await server.start()
     settings = bot_settings(root, server, **overrides)
     point_at(settings)
-    bot = ClaimBot(settings, live_index(settings, embedder), guild_ready_timeout=0.05)
+    live = live_index(settings, embedder, bulk_embedder)
+    bot = ClaimBot(settings, live, guild_ready_timeout=0.05)
     try:
         async with bot:
             running = asyncio.create_task(bot.start(server.token))

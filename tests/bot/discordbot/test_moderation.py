@@ -3,12 +3,9 @@ to show what happens meanwhile (answers from the old index, heartbeats, a second
 
 from __future__ import annotations
 
-import os
 import shutil
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -128,21 +125,3 @@ async def test_a_reindex_by_another_process_makes_the_bot_say_wait(discord: Harn
         token, _ = await reindex_by(server, server.MODERATOR)
         reply = await server.reply(token, timeout=30)
     assert reply.body["flags"] & EPHEMERAL and reply.body["content"].startswith(BUSY)
-
-
-async def test_a_reindex_runs_on_a_thread_below_the_event_loops_priority(
-    discord: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    loop_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    seen: list[int] = []
-    reindex = discord.bot.live.reindex
-
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-        return reindex(*args, **kwargs)
-
-    monkeypatch.setattr(discord.bot.live, "reindex", recording)
-    server = discord.server
-    token, _ = await reindex_by(server, server.MODERATOR)
-    await server.reply(token, timeout=60)
-    assert seen == [min(loop_niceness + discord.settings.reindex_niceness, 19)]
