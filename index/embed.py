@@ -225,6 +225,8 @@ class SentenceTransformerEmbedder:
             return ONNX_FILE
         try:
             return self._derived_file(folder, OPTIMIZED_ONNX_FILE, optimize)
+        except OSError:  # the disk or the folder, not the model: worth another try next time
+            raise
         except Exception as exc:  # an architecture ONNX Runtime's optimizer does not know
             log.warning("using the plain ONNX export of %s: %s", self._name, exc)
             unsupported.write_text(f"{type(exc).__name__}: {exc}\n", "utf-8")

@@ -141,28 +141,46 @@ def test_the_bfloat16_backend_gives_the_float32_vectors(real_embedder: Embedder)
     assert bf16.name == real_embedder.name
 
 
-def test_a_model_the_onnx_optimizer_does_not_know_runs_from_the_plain_export(
-    cache_dir: Path,
-    tmp_path: Path,
-    real_embedder: Embedder,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def unoptimized_cache(cache_dir: Path, tmp_path: Path) -> Path:
+    """A cache folder holding a copy of the plain export without its optimized file."""
     import shutil
 
+    exported = SentenceTransformerEmbedder(backend="onnx", cache_dir=cache_dir).onnx_folder()
+    shutil.copytree(exported, tmp_path / exported.name)
+    (tmp_path / exported.name / OPTIMIZED_ONNX_FILE).unlink(missing_ok=True)
+    return tmp_path
+
+
+def _optimizer_raises(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
     import sentence_transformers
 
-    exported = SentenceTransformerEmbedder(backend="onnx", cache_dir=cache_dir).onnx_folder()
-    copy = tmp_path / exported.name
-    shutil.copytree(exported, copy)
-    (copy / OPTIMIZED_ONNX_FILE).unlink(missing_ok=True)
-
     def refuse(*args: object, **kwargs: object) -> None:
-        raise ValueError("model type not supported by the optimizer")
+        raise error
 
     monkeypatch.setattr(sentence_transformers, "export_optimized_onnx_model", refuse)
-    embedder = SentenceTransformerEmbedder(backend="onnx", cache_dir=tmp_path)
+
+
+def test_a_model_the_onnx_optimizer_does_not_know_runs_from_the_plain_export(
+    unoptimized_cache: Path, real_embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _optimizer_raises(monkeypatch, ValueError("model type not supported by the optimizer"))
+    embedder = SentenceTransformerEmbedder(backend="onnx", cache_dir=unoptimized_cache)
     cosines = (embedder.embed(TEXTS) * real_embedder.embed(TEXTS)).sum(axis=1)
     assert cosines.min() >= 0.99
-    assert not (copy / OPTIMIZED_ONNX_FILE).exists()
-    marker = copy / f"{OPTIMIZED_ONNX_FILE}.unsupported"
+    folder = embedder.onnx_folder()
+    assert not (folder / OPTIMIZED_ONNX_FILE).exists()
+    marker = folder / f"{OPTIMIZED_ONNX_FILE}.unsupported"
     assert "not supported" in marker.read_text("utf-8")
+
+
+def test_a_disk_error_while_optimizing_fails_the_load_and_is_retried_next_time(
+    unoptimized_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import ModelLoadError
+
+    _optimizer_raises(monkeypatch, OSError(28, "No space left on device"))
+    embedder = SentenceTransformerEmbedder(backend="onnx", cache_dir=unoptimized_cache)
+    with pytest.raises(ModelLoadError, match="No space left"):
+        embedder.embed(TEXTS[:1])
+    assert not (embedder.onnx_folder() / f"{OPTIMIZED_ONNX_FILE}.unsupported").exists()
