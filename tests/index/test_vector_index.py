@@ -53,6 +53,23 @@ def test_an_index_at_the_limit_becomes_ivf_with_every_id_and_vector() -> None:
     got_ids, got_vectors = all_vectors(fitted)
     order = np.argsort(got_ids)
     assert np.array_equal(got_ids[order], ids)
+    assert np.allclose(got_vectors[order], vectors, atol=1e-3)  # float16 lists
+
+
+def test_ivf_lists_hold_float16_vectors_half_the_size_of_float32() -> None:
+    index, _, _ = _filled(2000)
+    fitted = faiss.downcast_index(fit_to_size(index, flat_limit=1000))
+    assert fitted.invlists.code_size == 2 * DIMENSION
+
+
+def test_an_older_float32_ivf_index_still_gives_back_its_exact_vectors() -> None:
+    ids, vectors = _clustered(2000)
+    older = faiss.index_factory(DIMENSION, "IVF16,Flat", faiss.METRIC_INNER_PRODUCT)
+    older.train(vectors)
+    older.add_with_ids(vectors, ids)
+    got_ids, got_vectors = all_vectors(older)
+    order = np.argsort(got_ids)
+    assert np.array_equal(got_ids[order], ids)
     assert np.array_equal(got_vectors[order], vectors)
 
 
