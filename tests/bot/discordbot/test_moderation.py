@@ -103,11 +103,25 @@ async def test_a_second_reindex_while_one_runs_is_told_to_wait(discord: Harness)
     assert second.body["data"]["flags"] & EPHEMERAL and second.body["data"]["content"] == BUSY
 
 
+def add_episode_copies(harness: Harness, count: int) -> list[Path]:
+    """The reference review again as `count` other episodes: a reindex that embeds for several
+    seconds even on a fast machine (one edited review took under 2 s)."""
+    text = REFERENCE_REVIEW.read_text("utf-8")
+    paths = []
+    for n in range(900, 900 + count):
+        path = harness.settings.reviews_dir / f"lex-fridman-{n}.txt"
+        path.write_text(text.replace("Episode #490", f"Episode #{n}", 1), "utf-8")
+        paths.append(path)
+    return paths
+
+
 async def test_heartbeats_are_acknowledged_while_a_reindex_runs(discord: Harness) -> None:
     server = discord.server
-    edit_reference_review(discord)
+    copies = add_episode_copies(discord, 12)
     token, deferral = await reindex_by(server, server.MODERATOR)
-    report = await server.reply(token, timeout=60)
+    report = await server.reply(token, timeout=120)
+    for path in copies:
+        path.unlink()
     started, finished = deferral.at, report.at
     assert finished - started > 8 * HEARTBEAT, "the reindex was too quick to tell anything"
     beats = [t for t in server.events("heartbeat") if started <= t <= finished]
