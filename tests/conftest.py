@@ -18,6 +18,11 @@ REFERENCE_REVIEW = REPO / "data" / "reviews" / "lex-fridman-490.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
+def reference_review_as(number: int) -> str:
+    """The reference review's text as another episode (same claims, episode `number`)."""
+    return REFERENCE_REVIEW.read_text("utf-8").replace("Episode #490", f"Episode #{number}", 1)
+
+
 @pytest.fixture
 def embedder() -> HashingEmbedder:
     return HashingEmbedder()

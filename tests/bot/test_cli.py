@@ -14,6 +14,7 @@ import pytest
 
 from bot.cli import main
 from index import Embedder
+from tests.bot.conftest import index_reference_with_cli
 from tests.conftest import REFERENCE_REVIEW
 
 CLAIMBOT = Path(sys.executable).with_name("claimbot")
@@ -63,12 +64,7 @@ def test_entry_point_reports_errors_on_stderr_with_a_non_zero_exit(
 
 @pytest.fixture
 def indexed(tmp_path: Path, real_embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> Path:
-    reviews = tmp_path / "reviews"
-    reviews.mkdir()
-    shutil.copy(REFERENCE_REVIEW, reviews)
-    monkeypatch.setenv("CLAIMBOT_REVIEWS_DIR", str(reviews))
-    monkeypatch.setenv("CLAIMBOT_INDEX_DIR", str(tmp_path / "index"))
-    assert main(["reindex"], embedder=real_embedder) == 0
+    index_reference_with_cli(tmp_path, real_embedder, monkeypatch)
     return tmp_path / "index"
 
 

@@ -4,13 +4,13 @@ with a real index (the hashing embedder: retrieval quality is not what is tested
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.cli import main
+from tests.bot.conftest import index_reference_with_cli
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.fakes import HashingEmbedder
 
@@ -25,12 +25,7 @@ def embedder() -> HashingEmbedder:
 @pytest.fixture
 def indexed(tmp_path: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Settings pointing at a reviews folder with the reference review, indexed."""
-    reviews = tmp_path / "reviews"
-    reviews.mkdir()
-    shutil.copy(REFERENCE_REVIEW, reviews)
-    monkeypatch.setenv("CLAIMBOT_REVIEWS_DIR", str(reviews))
-    monkeypatch.setenv("CLAIMBOT_INDEX_DIR", str(tmp_path / "index"))
-    assert main(["reindex"], embedder=embedder) == 0
+    index_reference_with_cli(tmp_path, embedder, monkeypatch)
     return tmp_path
 
 

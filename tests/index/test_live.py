@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index import IndexMissingError, LiveIndex, reindex
-from tests.conftest import REFERENCE_REVIEW
+from tests.conftest import reference_review_as
 from tests.fakes import HashingEmbedder
 
 
@@ -24,8 +24,7 @@ def test_a_reindex_by_another_writer_is_served_after_refresh(
     live = LiveIndex(index_dir, embedder)
     held = live.current
     assert held.manifest.episodes == 1
-    text = REFERENCE_REVIEW.read_text("utf-8").replace("Episode #490", "Episode #7")
-    (reviews_dir / "seven.txt").write_text(text, "utf-8")
+    (reviews_dir / "seven.txt").write_text(reference_review_as(7), "utf-8")
     reindex(reviews_dir, index_dir, HashingEmbedder())
     assert live.current is held  # nothing changes until a refresh
     assert live.refresh() is True

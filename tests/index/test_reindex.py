@@ -18,7 +18,7 @@ from index import (
 )
 from index.passages import card_passages, commentary_passages
 from index.store import LOCK_FILE, read_manifest, reindex_lock
-from tests.conftest import REFERENCE_REVIEW
+from tests.conftest import REFERENCE_REVIEW, reference_review_as
 from tests.fakes import HashingEmbedder
 
 
@@ -28,7 +28,7 @@ def _passages_of(path: Path) -> int:
     return cards + len(commentary_passages(review.episode))
 
 
-SECOND_REVIEW = REFERENCE_REVIEW.read_text(encoding="utf-8").replace("Episode #490", "Episode #491")
+SECOND_REVIEW = reference_review_as(491)
 
 
 def _add_second(reviews_dir: Path, text: str = SECOND_REVIEW) -> Path:

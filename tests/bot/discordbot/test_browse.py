@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
-from tests.conftest import REFERENCE_REVIEW
+from tests.conftest import reference_review_as
 from tests.fakes import HashingEmbedder
 from tests.loopback_discord import LoopbackDiscord, Recorded
 from tests.loopback_discord.server import EPHEMERAL, Person
@@ -24,7 +24,7 @@ PAGE_TIMEOUT = 1.5
 
 def long_review() -> str:
     """The reference review as episode 777, with 18 more claims: 24, three pages."""
-    text = REFERENCE_REVIEW.read_text("utf-8").replace("Episode #490", "Episode #777")
+    text = reference_review_as(777)
     claims = "".join(
         f'🧪 "Synthetic Claim Number {n} About Topic {n}"\n\n"Quote number {n}."\n\n'
         f"Our Analysis\n\nAnalysis of claim {n}.\n\nVerdict: Mixed — synthetic claim {n}\n\n"

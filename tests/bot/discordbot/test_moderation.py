@@ -14,7 +14,7 @@ from bot.discordbot.cogs.moderation import BUSY
 from index import Embedder
 from index.store import reindex_lock
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
-from tests.conftest import REFERENCE_REVIEW, TEST_DATA
+from tests.conftest import REFERENCE_REVIEW, TEST_DATA, reference_review_as
 from tests.loopback_discord import LoopbackDiscord, Recorded
 from tests.loopback_discord.server import EPHEMERAL, MANAGE_GUILD
 
@@ -106,11 +106,10 @@ async def test_a_second_reindex_while_one_runs_is_told_to_wait(discord: Harness)
 def add_episode_copies(harness: Harness, count: int) -> list[Path]:
     """The reference review again as `count` other episodes: a reindex that embeds for several
     seconds even on a fast machine (one edited review took under 2 s)."""
-    text = REFERENCE_REVIEW.read_text("utf-8")
     paths = []
     for n in range(900, 900 + count):
         path = harness.settings.reviews_dir / f"lex-fridman-{n}.txt"
-        path.write_text(text.replace("Episode #490", f"Episode #{n}", 1), "utf-8")
+        path.write_text(reference_review_as(n), "utf-8")
         paths.append(path)
     return paths
 
