@@ -1,9 +1,8 @@
 """`ClaimBot`: the discord.py client, holding the settings and the live index.
 
-Everything that blocks (the model, FAISS, SQLite) runs in worker threads through
-`ClaimBot.run_blocking`, and reindexes on a thread of their own (`ClaimBot.reindex`), so the
-event loop keeps the gateway heartbeat going and acknowledges every interaction within
-Discord's three seconds.
+Everything that blocks (the model, FAISS, SQLite, reindexing) runs in worker threads through
+`ClaimBot.run_blocking`, so the event loop keeps the gateway heartbeat going and acknowledges
+every interaction within Discord's three seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import asyncio
 import gc
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import discord
@@ -79,8 +77,6 @@ class ClaimBot(commands.AutoShardedBot):
         self.live = live
         self.reindexing = asyncio.Lock()
         """Held by every command that reindexes (/reindex, /review), so they never overlap."""
-        # One thread for reindexes, so a long one never holds a thread questions need.
-        self._reindexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimbot-reindex")
 
     async def setup_hook(self) -> None:
         self.feedback = await self.run_blocking(FeedbackStore, self.settings.feedback_db)
@@ -134,11 +130,8 @@ class ClaimBot(commands.AutoShardedBot):
         return await asyncio.to_thread(work, *args)
 
     async def reindex(self) -> ReindexSummary:
-        """Reindex the reviews folder and serve the result, on the bot's reindex thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._reindexer, self.live.reindex, self.settings.reviews_dir
-        )
+        """Reindex the reviews folder and serve the result (/reindex and /review share it)."""
+        return await self.run_blocking(self.live.reindex, self.settings.reviews_dir)
 
     async def index(self) -> ClaimIndex:
         """The newest published generation, so a reindex by the CLI is picked up too."""
@@ -154,7 +147,6 @@ class ClaimBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
-        self._reindexer.shutdown(wait=False, cancel_futures=True)
         if hasattr(self, "feedback"):  # not when start-up failed before opening it
             self.feedback.close()
 

@@ -40,10 +40,10 @@ def token_of(settings: Settings) -> str:
 
 
 def build_bot(settings: Settings, embedder: Embedder | None = None, **options: Any) -> ClaimBot:
-    if embedder is not None:  # handed in (tests): it does every job
-        return ClaimBot(settings, live_index(settings, embedder), **options)
-    live = live_index(settings, make_embedder(settings), make_bulk_embedder(settings))
-    return ClaimBot(settings, live, **options)
+    # An embedder handed in (tests) does every job; otherwise the settings choose both.
+    bulk = make_bulk_embedder(settings) if embedder is None else None
+    embedder = embedder if embedder is not None else make_embedder(settings)
+    return ClaimBot(settings, live_index(settings, embedder, bulk), **options)
 
 
 async def serve(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:
