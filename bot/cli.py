@@ -18,11 +18,13 @@ from typing import Any
 from bot import render_text as render
 from bot.engine import make_bulk_embedder, make_embedder, open_index
 from bot.settings import Settings
-from index import ClaimbotError, Embedder, ReindexSummary, reindex
+from index import ClaimbotError, Embedder, ReindexBusyError, ReindexSummary, reindex
 
 log = logging.getLogger("claimbot")
 
 EXIT_ERROR = 1
+EXIT_BUSY = 75
+"""Another reindex holds the index's lock: try again later (BSD's EX_TEMPFAIL)."""
 QUESTION_BATCH = 256
 
 
@@ -115,6 +117,9 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
     run: Callable[[argparse.Namespace, Settings], int] = args.run
     try:
         return run(args, settings)
+    except ReindexBusyError as exc:
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except ClaimbotError as exc:
         if args.debug:
             log.exception("failed")

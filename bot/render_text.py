@@ -153,10 +153,21 @@ def summary_json(summary: ReindexSummary) -> dict[str, Any]:
         "changed": summary.changed,
         "removed": summary.removed,
         "unchanged": summary.unchanged,
-        "failed": [{"file": e.path.name, "line": e.line, "error": str(e)} for e in summary.failed],
+        "failed": [
+            {
+                "file": e.path.name,
+                "line": e.line,
+                "error": str(e),
+                "problem": e.problem,
+                "claim": e.claim,
+            }
+            for e in summary.failed
+        ],
         "episodes": summary.episodes,
         "cards": summary.cards,
         "embedded_cards": summary.embedded_cards,
         "seconds": round(summary.seconds, 3),
         "version": summary.version,
+        "full_rebuild": summary.full_rebuild,
+        "rebuild_reason": summary.rebuild_reason,
     }

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         description="backend for reindexes of 1,000+ passages; auto = torch-bf16 on CPUs with "
         "bfloat16 units (AMX, AVX-512 BF16), else the question backend",
     )
+    reindex_in: Literal["process", "thread"] = Field(
+        "process",
+        description="where the bot runs /reindex and /review: process = a child `claimbot "
+        "reindex` (its model and work stay out of the bot), thread = a worker thread of the bot",
+    )
     min_score: float | None = Field(
         None, description="override the answer threshold (cosine similarity, 0-1)"
     )

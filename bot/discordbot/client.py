@@ -1,8 +1,9 @@
 """`ClaimBot`: the discord.py client, holding the settings and the live index.
 
-Everything that blocks (the model, FAISS, SQLite, reindexing) runs in worker threads through
-`ClaimBot.run_blocking`, so the event loop keeps the gateway heartbeat going and acknowledges
-every interaction within Discord's three seconds.
+Everything that blocks (the model, FAISS, SQLite) runs in worker threads through
+`ClaimBot.run_blocking`, and reindexes in a child process by default (bot/reindexer.py), so the
+event loop keeps the gateway heartbeat going and acknowledges every interaction within
+Discord's three seconds.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import discord
 from discord.ext import commands
 
 from bot.discordbot.errors import BotStartError, ClaimTree
+from bot.reindexer import Reindexer, reindex_in_thread
 from bot.settings import Settings
 from index import (
     ClaimbotError,
@@ -53,13 +55,20 @@ def intents_for(settings: Settings) -> discord.Intents:
 
 
 class ClaimBot(commands.AutoShardedBot):
-    """claimbot on Discord. `live` is the index it serves; tests pass one built on a fake
-    embedder, and `options` reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
+    """claimbot on Discord. `live` is the index it serves (tests pass one built on a fake
+    embedder), `reindexer` where /reindex and /review run (bot/reindexer.py), and `options`
+    reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
 
     feedback: FeedbackStore
     """Questions and votes (`settings.feedback_db`), opened once in `setup_hook`."""
 
-    def __init__(self, settings: Settings, live: LiveIndex, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        live: LiveIndex,
+        reindexer: Reindexer = reindex_in_thread,
+        **options: Any,
+    ) -> None:
         # claimbot never joins voice: discord.py's warnings about voice libraries are noise.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         if settings.shard_ids:  # this process runs some of the shards; Discord's count otherwise
@@ -75,6 +84,7 @@ class ClaimBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.live = live
+        self.reindexer = reindexer
         self.reindexing = asyncio.Lock()
         """Held by every command that reindexes (/reindex, /review), so they never overlap."""
 
@@ -131,7 +141,7 @@ class ClaimBot(commands.AutoShardedBot):
 
     async def reindex(self) -> ReindexSummary:
         """Reindex the reviews folder and serve the result (/reindex and /review share it)."""
-        return await self.run_blocking(self.live.reindex, self.settings.reviews_dir)
+        return await self.reindexer(self.live, self.settings.reviews_dir)
 
     async def index(self) -> ClaimIndex:
         """The newest published generation, so a reindex by the CLI is picked up too."""

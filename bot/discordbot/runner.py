@@ -14,6 +14,7 @@ from discord.gateway import DiscordWebSocket
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.errors import BotStartError
 from bot.engine import live_index, make_bulk_embedder, make_embedder
+from bot.reindexer import ChildProcessReindexer, reindex_in_thread
 from bot.settings import Settings
 from index import Embedder
 
@@ -40,10 +41,17 @@ def token_of(settings: Settings) -> str:
 
 
 def build_bot(settings: Settings, embedder: Embedder | None = None, **options: Any) -> ClaimBot:
-    # An embedder handed in (tests) does every job; otherwise the settings choose both.
-    bulk = make_bulk_embedder(settings) if embedder is None else None
-    embedder = embedder if embedder is not None else make_embedder(settings)
-    return ClaimBot(settings, live_index(settings, embedder, bulk), **options)
+    """The bot the settings describe. An embedder handed in (tests) does every job, reindexes
+    included, in this process; otherwise the settings choose the embedders and where reindexes
+    run (a child process holds its own bulk embedder, so the bot never loads one)."""
+    if embedder is not None:
+        return ClaimBot(settings, live_index(settings, embedder), reindex_in_thread, **options)
+    question_embedder = make_embedder(settings)
+    if settings.reindex_in == "process":
+        live = live_index(settings, question_embedder)
+        return ClaimBot(settings, live, ChildProcessReindexer(settings), **options)
+    live = live_index(settings, question_embedder, make_bulk_embedder(settings))
+    return ClaimBot(settings, live, reindex_in_thread, **options)
 
 
 async def serve(settings: Settings, embedder: Embedder | None = None, **options: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,7 @@ import pytest
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.runner import point_at
 from bot.engine import live_index
+from bot.reindexer import ChildProcessReindexer, Reindexer, reindex_in_thread
 from bot.settings import Settings
 from index import Embedder, reindex
 from tests.conftest import REFERENCE_REVIEW
@@ -62,15 +63,20 @@ async def running_bot(
     embedder: Embedder,
     heartbeat_interval: float = 0.3,
     bulk_embedder: Embedder | None = None,
+    child_command: Sequence[str] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[Harness]:
-    """The stand-in, and the real bot connected to it and ready; both shut down after."""
+    """The stand-in, and the real bot connected to it and ready; both shut down after.
+    Reindexes run in a worker thread, or with `child_command` in child processes."""
     server = LoopbackDiscord(heartbeat_interval=heartbeat_interval)
     await server.start()
     settings = bot_settings(root, server, **overrides)
     point_at(settings)
     live = live_index(settings, embedder, bulk_embedder)
-    bot = ClaimBot(settings, live, guild_ready_timeout=0.05)
+    reindexer: Reindexer = reindex_in_thread
+    if child_command is not None:
+        reindexer = ChildProcessReindexer(settings, child_command)
+    bot = ClaimBot(settings, live, reindexer, guild_ready_timeout=0.05)
     try:
         async with bot:
             running = asyncio.create_task(bot.start(server.token))

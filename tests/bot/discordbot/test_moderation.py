@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from bot.discordbot.cogs.moderation import BUSY
+from bot.reindexer import CLAIMBOT_REINDEX
 from index import Embedder
 from index.store import reindex_lock
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
@@ -138,3 +139,23 @@ async def test_a_reindex_by_another_process_makes_the_bot_say_wait(discord: Harn
         token, _ = await reindex_by(server, server.MODERATOR)
         reply = await server.reply(token, timeout=30)
     assert reply.body["flags"] & EPHEMERAL and reply.body["content"].startswith(BUSY)
+
+
+async def test_a_reindex_in_a_claimbot_child_process_is_reported_and_served(
+    tmp_path: Path, real_embedder: Embedder, real_index_template: Path
+) -> None:
+    """The default: /reindex runs `claimbot reindex` (the real command, the real model) in a
+    child process; the bot reports its summary and serves the new index at once."""
+    index_reference_review(tmp_path, real_embedder, real_index_template)
+    shutil.copy(TEST_DATA / "reviews" / "gut-feeling-37.txt", tmp_path / "reviews")
+    async with running_bot(tmp_path, real_embedder, child_command=CLAIMBOT_REINDEX) as harness:
+        server = harness.server
+        old_version = harness.bot.live.current.version
+        token, _ = await reindex_by(server, server.MODERATOR)
+        report = await server.reply(token, timeout=120)
+        fields = {f["name"]: f["value"] for f in report.body["embeds"][0]["fields"]}
+        assert report.body["embeds"][0]["title"] == "Reindex finished"
+        assert fields["Added"] == "gut-feeling-37.txt"
+        assert harness.bot.live.current.version > old_version
+        names = {s.episode.source_name for s in harness.bot.live.current.episodes()}
+        assert names == {"gut-feeling-37.txt", REFERENCE_REVIEW.name}

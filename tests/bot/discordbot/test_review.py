@@ -1,5 +1,6 @@
 """/review add and /review remove through the loopback Discord. Retrieval quality is not what
-is judged here, so the index uses the fast hashing embedder."""
+is judged here, so the index uses the fast hashing embedder; reindexes run, as they do by
+default, in child processes (`claimbot reindex` on the same embedder)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.fakes import HashingEmbedder
 from tests.loopback_discord import LoopbackDiscord, Recorded
 from tests.loopback_discord.server import EPHEMERAL, MANAGE_GUILD, Person
+from tests.reindex_child import COMMAND
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -33,7 +35,9 @@ async def discord(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Har
     root = tmp_path_factory.mktemp("review")
     embedder = HashingEmbedder()
     index_reference_review(root, embedder)
-    async with running_bot(root, embedder, review_max_bytes=MAX_BYTES) as harness:
+    async with running_bot(
+        root, embedder, child_command=COMMAND, review_max_bytes=MAX_BYTES
+    ) as harness:
         yield harness
 
 

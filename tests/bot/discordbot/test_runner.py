@@ -8,14 +8,16 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.cli import main
 from bot.discordbot.checks import MemberCooldown
-from bot.discordbot.client import intents_for
+from bot.discordbot.client import ClaimBot, intents_for
 from bot.discordbot.errors import BotStartError
-from bot.discordbot.runner import serve
+from bot.discordbot.runner import build_bot, serve
+from bot.reindexer import ChildProcessReindexer, reindex_in_thread
 from bot.settings import Settings
 from tests.bot.discordbot.conftest import bot_settings, index_reference_review
 from tests.fakes import HashingEmbedder
@@ -139,3 +141,15 @@ def test_the_cooldown_lets_a_member_ask_again_once_it_expires() -> None:
     assert cooldown.retry_after(2) == 0  # per member
     now[0] += 6
     assert cooldown.retry_after(1) == 0
+
+
+def test_the_bot_reindexes_in_a_child_process_unless_told_otherwise(tmp_path: Path) -> None:
+    def built(**values: Any) -> ClaimBot:
+        return build_bot(Settings(_env_file=None, **values))
+
+    by_default = built()
+    assert isinstance(by_default.reindexer, ChildProcessReindexer)
+    assert by_default.live.bulk_embedder is None  # the child loads its own
+    assert built(reindex_in="thread").reindexer is reindex_in_thread
+    handed_in = build_bot(Settings(_env_file=None), HashingEmbedder())
+    assert handed_in.reindexer is reindex_in_thread

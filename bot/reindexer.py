@@ -1,0 +1,158 @@
+"""Where the bot's reindexes run: in a worker thread of the bot, or in a child process.
+
+A reindex in a thread shares the bot's interpreter: its Python work takes turns with the event
+loop for the GIL, and its model (PyTorch for bulk reindexes: ~360 MB) stays in the bot's memory
+for good. Run as a child `claimbot reindex --json`, it shares nothing but the index folder: the
+loop competes with it only as any two processes do, and its memory is returned when it ends.
+The child publishes a generation like any `claimbot reindex`; the bot then opens it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.cli import EXIT_BUSY
+from bot.settings import Settings
+from index import ClaimbotError, LiveIndex, ReindexBusyError, ReindexSummary, ReviewFormatError
+
+log = logging.getLogger("claimbot.reindex")
+
+CLAIMBOT_REINDEX = (sys.executable, "-m", "bot.cli", "reindex", "--json")
+"""The child's command line, before `--index` and `--reviews`."""
+
+STDERR_KEPT = 20  # lines of the child's stderr kept to explain a failure
+
+
+class ReindexProcessError(ClaimbotError):
+    """The reindex process failed or was killed; the index that served before still serves."""
+
+
+class Reindexer(Protocol):
+    """Reindexes `reviews_dir` into `live`'s folder and serves the result."""
+
+    async def __call__(self, live: LiveIndex, reviews_dir: Path) -> ReindexSummary: ...
+
+
+async def reindex_in_thread(live: LiveIndex, reviews_dir: Path) -> ReindexSummary:
+    """In a worker thread of this process, with `live`'s own embedders."""
+    return await asyncio.to_thread(live.reindex, reviews_dir)
+
+
+class ChildProcessReindexer:
+    """Runs `claimbot reindex --json` as a child process with the bot's model settings.
+
+    `command` is the child's command line before `--index DIR --reviews DIR`; tests hand in one
+    whose embedder matches theirs.
+    """
+
+    def __init__(self, settings: Settings, command: Sequence[str] = CLAIMBOT_REINDEX) -> None:
+        self.settings = settings
+        self.command = tuple(command)
+
+    async def __call__(self, live: LiveIndex, reviews_dir: Path) -> ReindexSummary:
+        summary = await self.run(reviews_dir, live.index_dir)
+        await asyncio.to_thread(live.refresh)
+        return summary
+
+    async def run(self, reviews_dir: Path, index_dir: Path) -> ReindexSummary:
+        """Reindex in a child process and return what it did. Raises `ReindexBusyError` when
+        another reindex holds the lock, `ReindexProcessError` when the child fails. Cancelled,
+        it kills the child: a reindex killed at any point leaves the old index serving."""
+        process = await asyncio.create_subprocess_exec(
+            *self.command,
+            "--index",
+            str(index_dir),
+            "--reviews",
+            str(reviews_dir),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self.environment(),
+        )
+        assert process.stdout is not None and process.stderr is not None
+        stderr: collections.deque[str] = collections.deque(maxlen=STDERR_KEPT)
+        try:
+            stdout, _ = await asyncio.gather(process.stdout.read(), _relay(process.stderr, stderr))
+            status = await process.wait()
+        except asyncio.CancelledError:
+            process.kill()
+            await process.wait()
+            raise
+        return _summary_of(status, stdout, list(stderr))
+
+    def environment(self) -> dict[str, str]:
+        """The bot's environment with its model settings, which may have come from code rather
+        than variables; without the bot token, which a reindex never needs."""
+        env = {k: v for k, v in os.environ.items() if k != "CLAIMBOT_DISCORD_TOKEN"}
+        env.update(
+            CLAIMBOT_MODEL=self.settings.model,
+            CLAIMBOT_BACKEND=self.settings.backend,
+            CLAIMBOT_REINDEX_BACKEND=self.settings.reindex_backend,
+            CLAIMBOT_LOG_LEVEL=self.settings.log_level,
+        )
+        return env
+
+
+async def _relay(stream: asyncio.StreamReader, kept: collections.deque[str]) -> None:
+    """The child's log lines into the bot's log as they come; the last ones kept."""
+    async for raw in stream:
+        line = raw.decode(errors="replace").rstrip()
+        if line:
+            kept.append(line)
+            log.info("reindex process: %s", line)
+
+
+def _summary_of(status: int, stdout: bytes, stderr: list[str]) -> ReindexSummary:
+    """What the child did, from its exit status and its `--json` summary."""
+    said = next((line for line in reversed(stderr) if line.startswith("claimbot: ")), None)
+    message = said.removeprefix("claimbot: ") if said else (stderr[-1] if stderr else "")
+    if status == EXIT_BUSY:
+        raise ReindexBusyError(message)
+    if status < 0:
+        raise ReindexProcessError(
+            f"the reindex process was killed by signal {-status}; the index that served "
+            "before still serves"
+        )
+    try:
+        data = json.loads(stdout)
+    except ValueError:  # no summary: the child failed before or while reindexing
+        data = None
+    if not isinstance(data, dict) or status not in (0, 1):
+        raise ReindexProcessError(
+            f"the reindex failed (exit status {status})" + (f": {message}" if message else "")
+        )
+    try:
+        return summary_from_json(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReindexProcessError(
+            f"the reindex process printed no summary claimbot reads ({exc!r})"
+        ) from exc
+
+
+def summary_from_json(data: dict[str, Any]) -> ReindexSummary:
+    """The `ReindexSummary` that `claimbot reindex --json` printed (README.md has the shape)."""
+    return ReindexSummary(
+        added=list(data["added"]),
+        changed=list(data["changed"]),
+        removed=list(data["removed"]),
+        unchanged=int(data["unchanged"]),
+        failed=[
+            ReviewFormatError(f["file"], f["problem"], line=f["line"], claim=f.get("claim"))
+            for f in data["failed"]
+        ],
+        episodes=int(data["episodes"]),
+        cards=int(data["cards"]),
+        embedded_cards=int(data["embedded_cards"]),
+        seconds=float(data["seconds"]),
+        version=int(data["version"]),
+        full_rebuild=bool(data.get("full_rebuild", False)),
+        rebuild_reason=data.get("rebuild_reason"),
+    )
