@@ -5,6 +5,7 @@
     .venv/bin/python -m benchmarks.bot_stall --trace-stalls 30   # where each stall > 30 ms was
     .venv/bin/python -m benchmarks.bot_stall --unfreeze          # without the bot's gc.freeze()
     .venv/bin/python -m benchmarks.bot_stall --load 2            # two CPU-bound processes beside
+    .venv/bin/python -m benchmarks.bot_stall --reindex-in thread # the reindex in the bot's process
 
 The real `ClaimBot` (its cogs, the real model) connects to the loopback Discord stand-in of
 the tests; a moderator runs /reindex of a synthetic corpus (benchmarks.generate) while members
@@ -22,6 +23,7 @@ import asyncio
 import gc
 import itertools
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,9 +44,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from benchmarks.generate import write_corpus
-from bot.discordbot.client import ClaimBot
-from bot.discordbot.runner import point_at
-from bot.engine import live_index, make_bulk_embedder, make_embedder, reindex_backend
+from bot.discordbot.runner import build_bot, point_at
+from bot.engine import reindex_backend
 from bot.settings import Settings
 from index import Embedder, reindex
 from index.embed import Backend
@@ -180,6 +181,8 @@ class Measured:
     questions_during: int
     slowest_ack: float  # seconds from a question to the bot's acknowledgement
     heartbeat_gap: float  # the longest time between two heartbeats acknowledged
+    peak_rss: int  # bytes: the bot's process (with the stand-in and this harness)
+    child_peak_rss: int  # bytes: the largest child process (a reindex, or a CPU burner)
 
 
 async def measure(
@@ -205,11 +208,9 @@ async def measure(
         ask_cooldown=0,
         **overrides,
     )
-    embedder = make_embedder(settings)
-    seed_index(root, embedder)
     point_at(settings)
-    live = live_index(settings, embedder, make_bulk_embedder(settings))
-    bot = ClaimBot(settings, live, guild_ready_timeout=0.05)
+    bot = build_bot(settings, guild_ready_timeout=0.05)  # as `claimbot bot` builds it
+    seed_index(root, bot.live.embedder)
     try:
         async with bot:
             running = asyncio.create_task(bot.start(server.token))
@@ -234,6 +235,8 @@ async def measure(
         questions_during=len(asked),
         slowest_ack=max(server.acknowledged_after(t) for t in asked),
         heartbeat_gap=max(b - a for a, b in itertools.pairwise(heartbeats)),
+        peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        child_peak_rss=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
     )
 
 
@@ -308,6 +311,8 @@ def table(m: Measured) -> str:
         f"| questions asked during it | {m.questions_during} |",
         f"| slowest acknowledgement of one | {m.slowest_ack * ms:.0f} ms |",
         f"| longest gap between heartbeat ACKs (interval 1 s) | {m.heartbeat_gap * ms:.0f} ms |",
+        f"| peak RSS, bot process (with the stand-in) | {m.peak_rss / 2**20:.0f} MB |",
+        f"| peak RSS, largest child process | {m.child_peak_rss / 2**20:.0f} MB |",
     ]
     return "\n".join(lines)
 
@@ -322,6 +327,12 @@ def main() -> None:
         "--reindex-backend",
         choices=("auto", *BACKENDS),
         default=Settings.model_fields["reindex_backend"].default,
+    )
+    parser.add_argument(
+        "--reindex-in",
+        choices=("process", "thread"),
+        default=Settings.model_fields["reindex_in"].default,
+        help="where /reindex runs (CLAIMBOT_REINDEX_IN)",
     )
     parser.add_argument(
         "--load", type=int, default=0, help="CPU-bound processes to run beside the bot"
@@ -349,11 +360,12 @@ def main() -> None:
     overrides = {
         "backend": args.backend,
         "reindex_backend": args.reindex_backend,
+        "reindex_in": args.reindex_in,
     }
     chosen = Settings(_env_file=None, **overrides)
     print(
         f"{args.cards} cards, backend {args.backend}, reindex backend "
-        f"{reindex_backend(chosen)}, switch interval "
+        f"{reindex_backend(chosen)} in a {args.reindex_in}, switch interval "
         f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores, "
         f"{args.load} CPU-bound processes beside, load average {os.getloadavg()[0]:.1f}"
         + (", gc.freeze() undone" if args.unfreeze else ""),
