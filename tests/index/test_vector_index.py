@@ -46,6 +46,35 @@ def test_an_index_below_the_limit_stays_flat() -> None:
     assert fit_to_size(index, flat_limit=1000) is index
 
 
+def test_a_flat_index_holds_float16_vectors_and_finds_each_first() -> None:
+    index, ids, vectors = _filled(500)
+    inner = faiss.downcast_index(faiss.downcast_index(index).index)
+    assert inner.code_size == 2 * DIMENSION
+    scores, found = index.search(vectors[:50], 1)
+    assert np.array_equal(found[:, 0], ids[:50])
+    assert np.allclose(scores[:, 0], 1.0, atol=1e-3)
+
+
+def test_an_older_float32_flat_index_is_converted_to_float16_with_every_id_and_vector() -> None:
+    ids, vectors = _clustered(500)
+    older = faiss.IndexIDMap2(faiss.IndexFlatIP(DIMENSION))
+    older.add_with_ids(vectors, ids)
+    fitted = fit_to_size(older, flat_limit=1000)
+    assert fitted is not older and not _is_ivf(fitted)
+    assert faiss.downcast_index(faiss.downcast_index(fitted).index).code_size == 2 * DIMENSION
+    got_ids, got_vectors = all_vectors(fitted)
+    order = np.argsort(got_ids)
+    assert np.array_equal(got_ids[order], ids)
+    assert np.allclose(got_vectors[order], vectors, atol=1e-3)
+
+
+def test_flat_removal_by_id_removes_exactly_those_vectors() -> None:
+    index, ids, _ = _filled(500)
+    index.remove_ids(faiss.IDSelectorArray(ids[:100]))
+    got_ids, _ = all_vectors(index)
+    assert sorted(got_ids) == sorted(ids[100:])
+
+
 def test_an_index_at_the_limit_becomes_ivf_with_every_id_and_vector() -> None:
     index, ids, vectors = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
