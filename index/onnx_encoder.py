@@ -21,9 +21,16 @@ Vectors = npt.NDArray[np.float32]
 
 _DEFAULT_MAX_LENGTH = 256
 
+TOKENS_PER_BATCH = 1024
+"""Padded tokens per ONNX run, at most. A batch is padded to its longest text, and attention
+grows with the square of that length: the 63 passages of the reference review in one batch
+(all padded to 256 tokens) took 2.8 s, in batches of at most 2,048 tokens 0.7 s; 300 real
+passages 88 → 144 passages/s with 1,024 (docs/performance.md)."""
+
 
 class OnnxEncoder:
-    """Encodes texts with an exported ONNX model folder, batch by batch, sorted by length."""
+    """Encodes texts with an exported ONNX model folder, batch by batch, sorted by length,
+    each batch at most `batch_size` texts and `TOKENS_PER_BATCH` padded tokens."""
 
     def __init__(self, folder: Path, file_name: str, session_options: Any = None) -> None:
         import onnxruntime
@@ -31,8 +38,10 @@ class OnnxEncoder:
 
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=_max_length(folder))
-        # The exported tokenizer.json may carry fixed-length padding; pad to the batch instead.
-        self.tokenizer.enable_padding(pad_id=_pad_id(self.tokenizer), pad_token="[PAD]")
+        # The exported tokenizer.json may carry fixed-length padding: texts are tokenized
+        # unpadded, grouped by length, then padded to their batch's longest here.
+        self.tokenizer.no_padding()
+        self.pad_id = _pad_id(self.tokenizer)
         self.session = onnxruntime.InferenceSession(
             str(folder / file_name), sess_options=session_options,
             providers=["CPUExecutionProvider"],
@@ -57,26 +66,48 @@ class OnnxEncoder:
         )
 
     def encode(self, texts: list[str], batch_size: int = 64) -> Vectors:
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = self.tokenizer.encode_batch(texts)
+        lengths = [len(e.ids) for e in encodings]
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chosen = order[start : start + batch_size]
-            out[chosen] = self._encode_batch([texts[i] for i in chosen])
+        for chosen in batches(lengths, batch_size, TOKENS_PER_BATCH):
+            out[chosen] = self._encode_batch([encodings[i] for i in chosen])
         return out
 
-    def _encode_batch(self, texts: list[str]) -> Vectors:
-        encodings = self.tokenizer.encode_batch(texts)
-        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+    def _encode_batch(self, encodings: list[Any]) -> Vectors:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        types = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+            types[row, : len(e.ids)] = e.type_ids
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self.input_names:
-            feeds["token_type_ids"] = np.asarray([e.type_ids for e in encodings], dtype=np.int64)
+            feeds["token_type_ids"] = types
         tokens = self.session.run(None, feeds)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         vectors: Vectors = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
         return vectors
+
+
+def batches(lengths: list[int], most: int, tokens: int) -> list[list[int]]:
+    """Indexes of `lengths`, shortest first, in batches of at most `most` items whose count
+    times their longest length stays within `tokens` (a longer item alone if need be)."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    out: list[list[int]] = []
+    batch: list[int] = []
+    for i in order:
+        # Ascending order: item i is the longest of the batch it joins.
+        if batch and (len(batch) == most or (len(batch) + 1) * lengths[i] > tokens):
+            out.append(batch)
+            batch = []
+        batch.append(i)
+    if batch:
+        out.append(batch)
+    return out
 
 
 def _max_length(folder: Path) -> int:
