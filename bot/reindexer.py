@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ CLAIMBOT_REINDEX = (sys.executable, "-m", "bot.cli", "reindex", "--json")
 """The child's command line, before `--index` and `--reviews`."""
 
 STDERR_KEPT = 20  # lines of the child's stderr kept to explain a failure
+LINE_LOGGED = 2000  # characters of one stderr line relayed (a review's error may quote a lot)
 
 
 class ReindexProcessError(ClaimbotError):
@@ -58,14 +60,16 @@ class ChildProcessReindexer:
         self.command = tuple(command)
 
     async def __call__(self, live: LiveIndex, reviews_dir: Path) -> ReindexSummary:
+        """Reindex in a child process, then open what it published (raises as `run`)."""
         summary = await self.run(reviews_dir, live.index_dir)
         await asyncio.to_thread(live.refresh)
         return summary
 
     async def run(self, reviews_dir: Path, index_dir: Path) -> ReindexSummary:
         """Reindex in a child process and return what it did. Raises `ReindexBusyError` when
-        another reindex holds the lock, `ReindexProcessError` when the child fails. Cancelled,
-        it kills the child: a reindex killed at any point leaves the old index serving."""
+        another reindex holds the lock, `ReindexProcessError` when the child fails. Cancelled
+        (or failing itself), it kills the child: a reindex killed at any point leaves the old
+        index serving."""
         process = await asyncio.create_subprocess_exec(
             *self.command,
             "--index",
@@ -82,17 +86,19 @@ class ChildProcessReindexer:
         try:
             stdout, _ = await asyncio.gather(process.stdout.read(), _relay(process.stderr, stderr))
             status = await process.wait()
-        except asyncio.CancelledError:
-            process.kill()
-            await process.wait()
-            raise
+        finally:
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):  # it may end meanwhile
+                    process.kill()
+                await process.wait()
         return _summary_of(status, stdout, list(stderr))
 
     def environment(self) -> dict[str, str]:
         """The bot's environment with its model settings, which may have come from code rather
-        than variables; without the bot token, which a reindex never needs."""
-        env = {k: v for k, v in os.environ.items() if k != "CLAIMBOT_DISCORD_TOKEN"}
+        than variables; the bot token blanked (over a `.env` file too): a reindex never needs it."""
+        env = dict(os.environ)
         env.update(
+            CLAIMBOT_DISCORD_TOKEN="",
             CLAIMBOT_MODEL=self.settings.model,
             CLAIMBOT_BACKEND=self.settings.backend,
             CLAIMBOT_REINDEX_BACKEND=self.settings.reindex_backend,
@@ -102,32 +108,61 @@ class ChildProcessReindexer:
 
 
 async def _relay(stream: asyncio.StreamReader, kept: collections.deque[str]) -> None:
-    """The child's log lines into the bot's log as they come; the last ones kept."""
-    async for raw in stream:
-        line = raw.decode(errors="replace").rstrip()
-        if line:
-            kept.append(line)
-            log.info("reindex process: %s", line)
+    """The child's log lines into the bot's log as they come; the last ones kept. Read in
+    chunks, not with `readline`, which fails on a line over 64 KiB; of so long a line only the
+    start is relayed."""
+    pending = b""
+    skipping = False  # inside a long line whose start was relayed
+    while chunk := await stream.read(2**16):
+        *lines, pending = (pending + chunk).split(b"\n")
+        for raw in lines:
+            if not skipping:
+                _relay_line(raw, kept)
+            skipping = False
+        if len(pending) > LINE_LOGGED:
+            if not skipping:
+                _relay_line(pending, kept)
+            skipping, pending = True, b""
+    if not skipping:
+        _relay_line(pending, kept)
+
+
+def _relay_line(raw: bytes, kept: collections.deque[str]) -> None:
+    line = raw.decode(errors="replace").rstrip()[:LINE_LOGGED]
+    if line:
+        kept.append(line)
+        log.info("reindex process: %s", line)
 
 
 def _summary_of(status: int, stdout: bytes, stderr: list[str]) -> ReindexSummary:
-    """What the child did, from its exit status and its `--json` summary."""
+    """What the child did, from its exit status and its `--json` summary (its last line)."""
     said = next((line for line in reversed(stderr) if line.startswith("claimbot: ")), None)
-    message = said.removeprefix("claimbot: ") if said else (stderr[-1] if stderr else "")
+    message = said.removeprefix("claimbot: ") if said else None
     if status == EXIT_BUSY:
-        raise ReindexBusyError(message)
+        raise ReindexBusyError(message or "another reindex holds the index's lock")
     if status < 0:
         raise ReindexProcessError(
             f"the reindex process was killed by signal {-status}; the index that served "
             "before still serves"
         )
+    lines = stdout.decode(errors="replace").strip().splitlines()
     try:
-        data = json.loads(stdout)
-    except ValueError:  # no summary: the child failed before or while reindexing
+        data = json.loads(lines[-1]) if lines else None
+    except ValueError:
         data = None
-    if not isinstance(data, dict) or status not in (0, 1):
+    if isinstance(data, dict) and status in (0, 1):
+        pass
+    elif message is not None:  # the child said what went wrong, as for a user
+        raise ReindexProcessError(f"the reindex failed: {message}")
+    else:  # a crash, or output claimbot does not read: a bug, with the evidence in the log
+        log.error(
+            "the reindex process ended with status %d and no summary; its last output:\n%s",
+            status,
+            "\n".join(stderr) or "(none)",
+        )
         raise ReindexProcessError(
-            f"the reindex failed (exit status {status})" + (f": {message}" if message else "")
+            f"the reindex process failed (exit status {status}); the bot's log has its output; "
+            "the index that served before still serves"
         )
     try:
         return summary_from_json(data)

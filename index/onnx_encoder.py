@@ -74,7 +74,7 @@ class OnnxEncoder:
         return out
 
     def _encode_batch(self, encodings: list[Any]) -> Vectors:
-        width = max(len(e.ids) for e in encodings)
+        width = max(1, *(len(e.ids) for e in encodings))  # a tokenizer may add no special tokens
         ids = np.full((len(encodings), width), self.pad_id, dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
         types = np.zeros((len(encodings), width), dtype=np.int64)

@@ -3,16 +3,16 @@
 Below `FLAT_LIMIT` vectors an exact flat inner-product index is used: one query scans every
 vector, which costs about 0.06 ms per thousand vectors on one core while they fit in cache, and
 it needs no training. It holds them as float16 too (`IndexScalarQuantizer`, QT_fp16): at 10k
-vectors 0.38 instead of 0.59 ms of search, and half the bytes for the encode before it to
-evict (docs/performance.md); flat indexes written before that hold float32 and are converted
-by the next reindex. Above it the scan dominates a question's cost (measured in
-docs/performance.md: ~8 ms at 50k vectors, ~19 ms at 100k), so the vectors move to an IVF index
-(inner product): k-means cells, of which a query scans only `nprobe`. IVF lists hold the
-vectors as float16 (`SQfp16`, not relative to their cell's centre): half the memory and half
-the bytes a question reads (4.5 → 2.6 ms of search at 100k cards, same cells), with the same
-best passage as float32 lists for 60 of 60 labelled questions and scores within 3e-5
-(docs/performance.md). IVF indexes written before that hold float32 lists (`IndexIVFFlat`);
-both kinds are read.
+vectors 0.38 instead of 0.59 ms of search, and half the bytes for the encode before it to evict
+(docs/performance.md); flat indexes written before that hold float32, are searched as they are,
+and are converted by the next reindex that changes something. Above the limit the scan
+dominates a question's cost (measured in docs/performance.md: ~8 ms at 50k vectors, ~19 ms at
+100k), so the vectors move to an IVF index (inner product): k-means cells, of which a query
+scans only `nprobe`. IVF lists hold the vectors as float16 (`SQfp16`, not relative to their
+cell's centre): half the memory and half the bytes a question reads (4.5 → 2.6 ms of search at
+100k cards, same cells), with the same best passage as float32 lists for 60 of 60 labelled
+questions and scores within 3e-5 (docs/performance.md). IVF indexes written before that hold
+float32 lists (`IndexIVFFlat`); both kinds are read.
 
 IVF, not HNSW: an incremental reindex removes a changed review's vectors by id, which
 `IndexIVF.remove_ids` supports and an HNSW graph does not. Both kinds take the caller's 64-bit

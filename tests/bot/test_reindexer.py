@@ -4,6 +4,8 @@ tests/reindex_child.py), its summary, its refusals and its failures, read back b
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import os
 import shutil
 import sys
@@ -14,6 +16,7 @@ import pytest
 
 from bot.cli import EXIT_BUSY, main
 from bot.reindexer import (
+    LINE_LOGGED,
     ChildProcessReindexer,
     ReindexProcessError,
     reindex_in_thread,
@@ -91,7 +94,7 @@ async def test_a_failing_child_raises_with_the_message_it_printed(
     with pytest.raises(ReindexProcessError) as failed:
         await child().run(tmp_path / "no-such-folder", index_dir)
     assert str(failed.value) == (
-        "the reindex failed (exit status 1): no-such-folder: the reviews folder does not exist"
+        "the reindex failed: no-such-folder: the reviews folder does not exist"
     )
 
 
@@ -124,6 +127,45 @@ async def test_a_cancelled_reindex_kills_its_child(tmp_path: Path, index_dir: Pa
         os.kill(int(pid_file.read_text()), 0)
 
 
+async def test_a_child_that_crashes_is_logged_in_full_and_reported_in_one_line(
+    reviews_dir: Path, index_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    crashing = child(python("raise RuntimeError('a bug in the reindex')"))
+    with pytest.raises(ReindexProcessError) as failed:
+        await crashing.run(reviews_dir, index_dir)
+    assert "exit status 1" in str(failed.value) and "bot's log" in str(failed.value)
+    (logged,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "Traceback" in logged.getMessage()
+    assert "RuntimeError: a bug in the reindex" in logged.getMessage()
+
+
+async def test_a_line_too_long_to_relay_is_cut_and_the_lines_after_it_still_count(
+    reviews_dir: Path, index_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="claimbot.reindex")
+    noisy = child(
+        python(
+            "import sys; sys.stderr.write('x' * 300_000 + '\\nclaimbot: the real error\\n'); "
+            "sys.exit(1)"
+        )
+    )
+    with pytest.raises(ReindexProcessError) as failed:
+        await noisy.run(reviews_dir, index_dir)
+    assert str(failed.value) == "the reindex failed: the real error"
+    relayed = [r.getMessage() for r in caplog.records if r.name == "claimbot.reindex"]
+    assert relayed[0] == "reindex process: " + "x" * LINE_LOGGED
+    assert relayed[-1] == "reindex process: claimbot: the real error"
+
+
+async def test_a_summary_after_other_output_is_still_read(
+    reviews_dir: Path, index_dir: Path
+) -> None:
+    json_line = json.dumps(summary_json(reindex(reviews_dir, index_dir, HashingEmbedder())))
+    chatty = child(python(f"print('a library says hello'); print({json_line!r})"))
+    summary = await chatty.run(reviews_dir, index_dir)
+    assert summary.added == [REFERENCE_REVIEW.name]
+
+
 async def test_a_child_that_prints_no_summary_is_an_error_not_a_crash(
     reviews_dir: Path, index_dir: Path
 ) -> None:
@@ -131,14 +173,14 @@ async def test_a_child_that_prints_no_summary_is_an_error_not_a_crash(
         await child(python("print('{\"added\": 1}')")).run(reviews_dir, index_dir)
 
 
-def test_the_child_gets_the_bot_model_settings_but_not_its_token(
+def test_the_child_gets_the_bot_model_settings_and_a_blank_token(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CLAIMBOT_DISCORD_TOKEN", "the-token")
     monkeypatch.setenv("CLAIMBOT_BACKEND", "torch")
     chosen = settings(model="some/model", backend="onnx-int8", reindex_backend="onnx")
     env = ChildProcessReindexer(chosen).environment()
-    assert "CLAIMBOT_DISCORD_TOKEN" not in env
+    assert env["CLAIMBOT_DISCORD_TOKEN"] == ""  # over a .env file's too
     assert env["CLAIMBOT_MODEL"] == "some/model" and env["CLAIMBOT_BACKEND"] == "onnx-int8"
     assert env["CLAIMBOT_REINDEX_BACKEND"] == "onnx"
 

@@ -143,7 +143,11 @@ def test_the_cooldown_lets_a_member_ask_again_once_it_expires() -> None:
     assert cooldown.retry_after(1) == 0
 
 
-def test_the_bot_reindexes_in_a_child_process_unless_told_otherwise(tmp_path: Path) -> None:
+def test_the_bot_reindexes_in_a_child_process_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CLAIMBOT_REINDEX_IN", raising=False)
+
     def built(**values: Any) -> ClaimBot:
         return build_bot(Settings(_env_file=None, **values))
 
