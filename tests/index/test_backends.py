@@ -103,6 +103,45 @@ def test_a_text_gets_the_same_vector_whatever_batch_it_is_padded_in(
         assert np.allclose(alone, together, atol=1e-5)
 
 
+def test_pytorch_gives_a_text_the_same_vector_whatever_batch_it_is_padded_in(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    texts = [*TEXTS, " ".join(TEXTS * 60)]
+    alone = np.concatenate([real_embedder.embed([t]) for t in texts])
+    assert np.allclose(alone, real_embedder.embed(texts), atol=1e-5)
+
+
+def test_questions_from_other_threads_meanwhile_a_batch_embeds_never_collide(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    """Counting a batch's tokens must not touch the tokenizer questions use ("Already
+    borrowed" from the Rust tokenizer when it did)."""
+    import threading
+
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def ask() -> None:
+        while not done.is_set():
+            try:
+                real_embedder.embed([TEXTS[0]])
+            except BaseException as exc:  # any error at all is the failure
+                errors.append(exc)
+                return
+
+    askers = [threading.Thread(target=ask) for _ in range(2)]
+    for asker in askers:
+        asker.start()
+    try:
+        for _ in range(3):
+            real_embedder.embed([" ".join(TEXTS * n) for n in range(1, 40)])
+    finally:
+        done.set()
+        for asker in askers:
+            asker.join()
+    assert errors == []
+
+
 def test_long_texts_are_truncated_like_sentence_transformers_does(
     onnx_embedder: SentenceTransformerEmbedder, real_embedder: Embedder
 ) -> None:
