@@ -145,16 +145,11 @@ def _summary_of(status: int, stdout: bytes, stderr: list[str]) -> ReindexSummary
             f"the reindex process was killed by signal {-status}; the index that served "
             "before still serves"
         )
-    lines = stdout.decode(errors="replace").strip().splitlines()
-    try:
-        data = json.loads(lines[-1]) if lines else None
-    except ValueError:
-        data = None
-    if isinstance(data, dict) and status in (0, 1):
-        pass
-    elif message is not None:  # the child said what went wrong, as for a user
-        raise ReindexProcessError(f"the reindex failed: {message}")
-    else:  # a crash, or output claimbot does not read: a bug, with the evidence in the log
+    data = _last_json_line(stdout)
+    if not isinstance(data, dict) or status not in (0, 1):
+        if message is not None:  # the child said what went wrong, as for a user
+            raise ReindexProcessError(f"the reindex failed: {message}")
+        # A crash, or output claimbot does not read: a bug, with the evidence in the log.
         log.error(
             "the reindex process ended with status %d and no summary; its last output:\n%s",
             status,
@@ -170,6 +165,16 @@ def _summary_of(status: int, stdout: bytes, stderr: list[str]) -> ReindexSummary
         raise ReindexProcessError(
             f"the reindex process printed no summary claimbot reads ({exc!r})"
         ) from exc
+
+
+def _last_json_line(stdout: bytes) -> Any:
+    """The JSON value on the last non-empty line (`--json` prints one line; a library may
+    have printed something before it), or None."""
+    lines = stdout.decode(errors="replace").strip().splitlines()
+    try:
+        return json.loads(lines[-1]) if lines else None
+    except ValueError:
+        return None
 
 
 def summary_from_json(data: dict[str, Any]) -> ReindexSummary:
