@@ -6,6 +6,7 @@
     .venv/bin/python -m benchmarks.bot_stall --unfreeze          # without the bot's gc.freeze()
     .venv/bin/python -m benchmarks.bot_stall --load 2            # two CPU-bound processes beside
     .venv/bin/python -m benchmarks.bot_stall --reindex-in thread # the reindex in the bot's process
+    .venv/bin/python -m benchmarks.bot_stall --standin-process   # the stand-in in its own process
 
 The real `ClaimBot` (its cogs, the real model) connects to the loopback Discord stand-in of
 the tests; a moderator runs /reindex of a synthetic corpus (benchmarks.generate) while members
@@ -44,6 +45,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from benchmarks.generate import write_corpus
+from benchmarks.standin_process import RemoteStandIn
 from bot.discordbot.runner import build_bot, point_at
 from bot.engine import reindex_backend
 from bot.settings import Settings
@@ -185,6 +187,36 @@ class Measured:
     child_peak_rss: int  # bytes: the largest child process (a reindex, or a CPU burner)
 
 
+class LocalStandIn:
+    """The stand-in in this process (sharing the bot's loop), with `RemoteStandIn`'s API."""
+
+    def __init__(self, heartbeat_interval: float) -> None:
+        self.server = LoopbackDiscord(heartbeat_interval=heartbeat_interval)
+
+    async def start(self) -> None:
+        await self.server.start()
+        self.token, self.api_url = self.server.token, self.server.api_url
+        self.gateway_url = self.server.gateway_url
+
+    async def invoke(self, name: str, person: Any = LoopbackDiscord.MEMBER, **options: str) -> str:
+        return await self.server.invoke(name, person, **options)  # type: ignore[arg-type]
+
+    async def reply_at(self, token: str, timeout: float = 10.0) -> float:
+        return (await self.server.reply(token, timeout=timeout)).at
+
+    async def events(self, kind: str) -> list[float]:
+        return self.server.events(kind)
+
+    async def acknowledged_after(self, token: str) -> float:
+        return self.server.acknowledged_after(token)
+
+    async def close(self) -> None:
+        await self.server.close()
+
+
+StandIn = LocalStandIn | RemoteStandIn
+
+
 async def measure(
     root: Path,
     cards: int,
@@ -192,9 +224,10 @@ async def measure(
     idle_seconds: float,
     trace: float | None,
     unfreeze: bool,
+    standin_process: bool = False,
 ) -> Measured:
     write_corpus(root / "reviews", cards)
-    server = LoopbackDiscord(heartbeat_interval=1.0)
+    server: StandIn = (RemoteStandIn if standin_process else LocalStandIn)(1.0)
     await server.start()
     settings = Settings(
         _env_file=None,
@@ -224,16 +257,17 @@ async def measure(
             indexed = bot.live.current.manifest.cards
             await bot.close()
             await running
+        heartbeats = await server.events("ack")
+        acks = [await server.acknowledged_after(t) for t in asked]
     finally:
         await server.close()
-    heartbeats = server.events("ack")
     return Measured(
         idle=idle,
         busy=busy,
         reindex_seconds=seconds,
         cards=indexed,
         questions_during=len(asked),
-        slowest_ack=max(server.acknowledged_after(t) for t in asked),
+        slowest_ack=max(acks),
         heartbeat_gap=max(b - a for a, b in itertools.pairwise(heartbeats)),
         peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         child_peak_rss=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
@@ -270,11 +304,11 @@ async def probed(work: Awaitable[T], trace: float | None = None) -> tuple[Probe,
     return probe, result
 
 
-async def reindex_while_asking(server: LoopbackDiscord) -> list[str]:
+async def reindex_while_asking(server: StandIn) -> list[str]:
     """A moderator's /reindex, and a member's /ask every ASK_EVERY seconds until it reports.
     Returns the questions' interaction tokens."""
     token = await server.invoke("reindex", LoopbackDiscord.MODERATOR)
-    reported = asyncio.create_task(server.reply(token, timeout=3600))
+    reported = asyncio.create_task(server.reply_at(token, timeout=3600))
     asked: list[str] = []
     while not reported.done():
         asked.append(await server.invoke("ask", question=QUESTION))
@@ -311,7 +345,7 @@ def table(m: Measured) -> str:
         f"| questions asked during it | {m.questions_during} |",
         f"| slowest acknowledgement of one | {m.slowest_ack * ms:.0f} ms |",
         f"| longest gap between heartbeat ACKs (interval 1 s) | {m.heartbeat_gap * ms:.0f} ms |",
-        f"| peak RSS, bot process (with the stand-in) | {m.peak_rss / 2**20:.0f} MB |",
+        f"| peak RSS, bot process (with the stand-in unless apart) | {m.peak_rss / 2**20:.0f} MB |",
         f"| peak RSS, largest child process | {m.child_peak_rss / 2**20:.0f} MB |",
     ]
     return "\n".join(lines)
@@ -333,6 +367,11 @@ def main() -> None:
         choices=("process", "thread"),
         default=Settings.model_fields["reindex_in"].default,
         help="where /reindex runs (CLAIMBOT_REINDEX_IN)",
+    )
+    parser.add_argument(
+        "--standin-process",
+        action="store_true",
+        help="run the loopback Discord stand-in in its own process, not the bot's",
     )
     parser.add_argument(
         "--load", type=int, default=0, help="CPU-bound processes to run beside the bot"
@@ -368,7 +407,8 @@ def main() -> None:
         f"{reindex_backend(chosen)} in a {args.reindex_in}, switch interval "
         f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores, "
         f"{args.load} CPU-bound processes beside, load average {os.getloadavg()[0]:.1f}"
-        + (", gc.freeze() undone" if args.unfreeze else ""),
+        + (", gc.freeze() undone" if args.unfreeze else "")
+        + (", stand-in in its own process" if args.standin_process else ""),
         flush=True,
     )
     burners = [
@@ -379,7 +419,15 @@ def main() -> None:
             trace = args.trace_stalls / 1000 if args.trace_stalls is not None else None
             root = Path(folder)
             measured = asyncio.run(
-                measure(root, args.cards, overrides, args.idle_seconds, trace, args.unfreeze)
+                measure(
+                    root,
+                    args.cards,
+                    overrides,
+                    args.idle_seconds,
+                    trace,
+                    args.unfreeze,
+                    args.standin_process,
+                )
             )
     finally:
         for burner in burners:
