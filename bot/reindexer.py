@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.cli import EXIT_BUSY
+from bot.render_text import summary_from_json
 from bot.settings import Settings
-from index import ClaimbotError, LiveIndex, ReindexBusyError, ReindexSummary, ReviewFormatError
+from index import ClaimbotError, LiveIndex, ReindexBusyError, ReindexSummary
 
 log = logging.getLogger("claimbot.reindex")
 
@@ -175,24 +176,3 @@ def _last_json_line(stdout: bytes) -> Any:
         return json.loads(lines[-1]) if lines else None
     except ValueError:
         return None
-
-
-def summary_from_json(data: dict[str, Any]) -> ReindexSummary:
-    """The `ReindexSummary` that `claimbot reindex --json` printed (README.md has the shape)."""
-    return ReindexSummary(
-        added=list(data["added"]),
-        changed=list(data["changed"]),
-        removed=list(data["removed"]),
-        unchanged=int(data["unchanged"]),
-        failed=[
-            ReviewFormatError(f["file"], f["problem"], line=f["line"], claim=f.get("claim"))
-            for f in data["failed"]
-        ],
-        episodes=int(data["episodes"]),
-        cards=int(data["cards"]),
-        embedded_cards=int(data["embedded_cards"]),
-        seconds=float(data["seconds"]),
-        version=int(data["version"]),
-        full_rebuild=bool(data.get("full_rebuild", False)),
-        rebuild_reason=data.get("rebuild_reason"),
-    )

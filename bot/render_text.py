@@ -5,7 +5,16 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from index import Answer, Episode, EpisodeSummary, Gap, Hit, ReindexSummary, VerdictCard
+from index import (
+    Answer,
+    Episode,
+    EpisodeSummary,
+    Gap,
+    Hit,
+    ReindexSummary,
+    ReviewFormatError,
+    VerdictCard,
+)
 
 BADGES = {5: "✅", 4: "☑️", 3: "⚖️", 2: "⚠️", 1: "❌"}
 ABSTENTION = "No reviewed claim covers that."
@@ -171,3 +180,24 @@ def summary_json(summary: ReindexSummary) -> dict[str, Any]:
         "full_rebuild": summary.full_rebuild,
         "rebuild_reason": summary.rebuild_reason,
     }
+
+
+def summary_from_json(data: dict[str, Any]) -> ReindexSummary:
+    """The `ReindexSummary` that `summary_json` wrote (the bot reads a child reindex's with it)."""
+    return ReindexSummary(
+        added=list(data["added"]),
+        changed=list(data["changed"]),
+        removed=list(data["removed"]),
+        unchanged=int(data["unchanged"]),
+        failed=[
+            ReviewFormatError(f["file"], f["problem"], line=f["line"], claim=f.get("claim"))
+            for f in data["failed"]
+        ],
+        episodes=int(data["episodes"]),
+        cards=int(data["cards"]),
+        embedded_cards=int(data["embedded_cards"]),
+        seconds=float(data["seconds"]),
+        version=int(data["version"]),
+        full_rebuild=bool(data.get("full_rebuild", False)),
+        rebuild_reason=data.get("rebuild_reason"),
+    )

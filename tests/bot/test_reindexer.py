@@ -20,9 +20,8 @@ from bot.reindexer import (
     ChildProcessReindexer,
     ReindexProcessError,
     reindex_in_thread,
-    summary_from_json,
 )
-from bot.render_text import summary_json
+from bot.render_text import summary_from_json, summary_json
 from bot.settings import Settings
 from index import LiveIndex, ReindexBusyError, reindex
 from index.store import reindex_lock
