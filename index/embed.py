@@ -333,13 +333,19 @@ def _load_model(
 
 
 def _session_options() -> Any:
-    """ONNX Runtime settings for a process that also does other work: its worker threads sleep
-    between calls instead of spinning, which otherwise keeps every core busy after each
-    question and starves the event loop, the other backend and the other processes."""
+    """ONNX Runtime settings for a process that also does other work: its worker threads spin
+    while a call runs and stop when it returns (`session.force_spinning_stop`).
+
+    Without spinning each of the model's operators wakes the sleeping worker anew: a question
+    took 4.6-5.0 ms in a row instead of 3.2, and 10-15 instead of 10 ms after 20 ms idle. Left
+    spinning after a call (ONNX Runtime's default), the workers kept both cores busy through
+    the idle time: 40-55 ms of CPU per question instead of 18-26, starving the event loop, the
+    other backend and other processes (docs/performance.md)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+    options.add_session_config_entry("session.force_spinning_stop", "1")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     return options
 

@@ -182,6 +182,43 @@ def test_a_one_shot_ask_on_the_onnx_backend_never_imports_torch(
     assert '"answered": true' in done.stdout
 
 
+IDLE_CPU_SCRIPT = """
+import sys, time
+from pathlib import Path
+from index import SentenceTransformerEmbedder
+embedder = SentenceTransformerEmbedder(backend=sys.argv[1], cache_dir=Path(sys.argv[2]))
+idle = []
+for _ in range(3):
+    embedder.embed(["are nvidia margins really that high?"])
+    started = time.process_time()
+    time.sleep(0.3)
+    idle.append(time.process_time() - started)
+print(sorted(idle)[1])
+"""
+
+
+def test_onnx_threads_stop_spinning_when_a_question_returns(
+    onnx_embedder: SentenceTransformerEmbedder, cache_dir: Path
+) -> None:
+    """ONNX Runtime's workers spin while a call runs (each operator would wake them otherwise)
+    but not after it: left spinning they burned ~27 ms of CPU after every question, which a
+    bot's event loop and other processes need. Measured in a process of its own, where no
+    other library's threads run."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    onnx_embedder.embed(TEXTS[:1])  # the export exists in cache_dir
+    done = subprocess.run(
+        [sys.executable, "-c", IDLE_CPU_SCRIPT, onnx_embedder.backend, str(cache_dir)],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    idle_cpu = float(done.stdout.split()[-1])
+    assert idle_cpu < 0.010, f"{idle_cpu * 1000:.1f} ms of CPU in 0.3 s idle after a question"
+
+
 def test_the_bfloat16_backend_gives_the_float32_vectors(real_embedder: Embedder) -> None:
     """Bulk reindexes may embed in bfloat16 while questions are embedded in float32: the two
     must stay close enough to rank alike (docs/performance.md measures the same answers)."""
