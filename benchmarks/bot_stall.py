@@ -6,14 +6,16 @@
     .venv/bin/python -m benchmarks.bot_stall --unfreeze          # without the bot's gc.freeze()
     .venv/bin/python -m benchmarks.bot_stall --load 2            # two CPU-bound processes beside
     .venv/bin/python -m benchmarks.bot_stall --reindex-in thread # the reindex in the bot's process
-    .venv/bin/python -m benchmarks.bot_stall --standin-process   # the stand-in in its own process
+    .venv/bin/python -m benchmarks.bot_stall --standin-in-bot    # the stand-in in the bot's process
 
 The real `ClaimBot` (its cogs, the real model) connects to the loopback Discord stand-in of
-the tests; a moderator runs /reindex of a synthetic corpus (benchmarks.generate) while members
-keep asking /ask. A probe task sleeps 5 ms in a loop on the bot's event loop and records how late
-it wakes up: the largest lateness is the longest the loop could not run anything (a heartbeat,
-an interaction acknowledgement). The same probe runs for a few seconds with the bot idle, as
-the baseline. Prints Markdown tables; the target is a largest stall of 50 ms or less.
+the tests, run in its own process as Discord is remote (`--standin-in-bot` puts it on the bot's
+loop, where its own work added to the bot's stalls); a moderator runs /reindex of a synthetic
+corpus (benchmarks.generate) while members keep asking /ask. A probe task sleeps 5 ms in a
+loop on the bot's event loop and records how late it wakes up: the largest lateness is the
+longest the loop could not run anything (a heartbeat, an interaction acknowledgement). The same
+probe runs for a few seconds with the bot idle, as the baseline. Prints Markdown tables; the
+target is a largest stall of 50 ms or less.
 Results and their reading: docs/performance.md, "The bot's event loop during a reindex".
 """
 
@@ -224,10 +226,10 @@ async def measure(
     idle_seconds: float,
     trace: float | None,
     unfreeze: bool,
-    standin_process: bool = False,
+    standin_in_bot: bool = False,
 ) -> Measured:
     write_corpus(root / "reviews", cards)
-    server: StandIn = (RemoteStandIn if standin_process else LocalStandIn)(1.0)
+    server: StandIn = (LocalStandIn if standin_in_bot else RemoteStandIn)(1.0)
     await server.start()
     settings = Settings(
         _env_file=None,
@@ -369,9 +371,9 @@ def main() -> None:
         help="where /reindex runs (CLAIMBOT_REINDEX_IN)",
     )
     parser.add_argument(
-        "--standin-process",
+        "--standin-in-bot",
         action="store_true",
-        help="run the loopback Discord stand-in in its own process, not the bot's",
+        help="run the loopback Discord stand-in on the bot's event loop, not in its own process",
     )
     parser.add_argument(
         "--load", type=int, default=0, help="CPU-bound processes to run beside the bot"
@@ -408,7 +410,7 @@ def main() -> None:
         f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores, "
         f"{args.load} CPU-bound processes beside, load average {os.getloadavg()[0]:.1f}"
         + (", gc.freeze() undone" if args.unfreeze else "")
-        + (", stand-in in its own process" if args.standin_process else ""),
+        + (", stand-in in the bot's process" if args.standin_in_bot else ", stand-in apart"),
         flush=True,
     )
     burners = [
@@ -426,7 +428,7 @@ def main() -> None:
                     args.idle_seconds,
                     trace,
                     args.unfreeze,
-                    args.standin_process,
+                    args.standin_in_bot,
                 )
             )
     finally:
