@@ -272,13 +272,7 @@ class SentenceTransformerEmbedder:
             # grouped by tokens first, short texts are not padded to long ones.
             for chosen in batches(self._token_lengths(model, texts), self.batch_size,
                                   TORCH_TOKENS_PER_BATCH):  # fmt: skip
-                out[chosen] = model.encode(
-                    [texts[i] for i in chosen],
-                    batch_size=len(chosen),
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                out[chosen] = _torch_encode(model, [texts[i] for i in chosen])
         return out
 
     def _token_lengths(self, model: SentenceTransformer, texts: list[str]) -> list[int]:
@@ -294,6 +288,30 @@ class SentenceTransformerEmbedder:
         if len(texts) <= 1 or self._counter is False:
             return [min(len(text) // 4 + 2, most) for text in texts]
         return [len(e.ids) for e in self._counter.encode_batch(texts)]
+
+
+def _torch_encode(model: SentenceTransformer, texts: list[str]) -> Vectors:
+    """One batch through the model's own modules (tokenizer, transformer, pooling), normalized:
+    what `model.encode` computes, without what it redoes at every call. `encode` moves the model
+    to its device and sets it to evaluation mode each time, walking all its modules: ~1.5 ms of
+    a 7 ms question on this CPU (docs/performance.md). A model with a default prompt or a
+    truncated dimension goes through `encode`, which applies them."""
+    import torch
+
+    if model.default_prompt_name is not None or model.truncate_dim is not None:
+        vectors: Vectors = model.encode(
+            texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        )  # fmt: skip
+        return vectors
+    prepare = getattr(model, "preprocess", None) or model.tokenize  # sentence-transformers < 5
+    with torch.inference_mode():
+        features = {
+            name: value.to(model.device) if isinstance(value, torch.Tensor) else value
+            for name, value in prepare(texts).items()
+        }
+        pooled = model(features)["sentence_embedding"]
+        return torch.nn.functional.normalize(pooled.float(), p=2, dim=1).numpy()
 
 
 def _token_counter(model: SentenceTransformer, most: int) -> Any:
@@ -329,6 +347,7 @@ def _load_model(
     if file_name is not None:
         kwargs["model_kwargs"] = {"file_name": file_name, "session_options": _session_options()}
     model: SentenceTransformer = SentenceTransformer(source, **kwargs)
+    model.eval()  # once: `_torch_encode` does not redo it at every call as `encode` does
     return model
 
 

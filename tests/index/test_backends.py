@@ -10,6 +10,7 @@ import pytest
 
 from index import Embedder, SentenceTransformerEmbedder
 from index.embed import ONNX_FILE, OPTIMIZED_ONNX_FILE, int8_target
+from index.onnx_encoder import OnnxEncoder
 
 pytestmark = pytest.mark.model
 
@@ -109,6 +110,29 @@ def test_pytorch_gives_a_text_the_same_vector_whatever_batch_it_is_padded_in(
     texts = [*TEXTS, " ".join(TEXTS * 60)]
     alone = np.concatenate([real_embedder.embed([t]) for t in texts])
     assert np.allclose(alone, real_embedder.embed(texts), atol=1e-5)
+
+
+def test_pytorch_vectors_are_sentence_transformers_own_encode(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    """The PyTorch backend runs the model's modules itself (not `encode`, which re-walks the
+    model at every call): the vectors must be what `encode` gives, short and long texts alike."""
+    texts = [*TEXTS, " ".join(TEXTS * 60), "  padded with spaces  "]
+    model = real_embedder.model
+    assert not isinstance(model, OnnxEncoder)
+    expected = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.allclose(real_embedder.embed(texts), expected, atol=1e-6)
+
+
+def test_a_model_with_a_default_prompt_is_encoded_with_it(
+    real_embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = real_embedder.model
+    assert not isinstance(model, OnnxEncoder)
+    monkeypatch.setattr(model, "prompts", {"query": "query: "})
+    monkeypatch.setattr(model, "default_prompt_name", "query")
+    prompted = model.encode(TEXTS[:2], normalize_embeddings=True, convert_to_numpy=True)
+    assert np.allclose(real_embedder.embed(TEXTS[:2]), prompted, atol=1e-6)
 
 
 def test_questions_from_other_threads_meanwhile_a_batch_embeds_never_collide(
