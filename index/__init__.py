@@ -42,7 +42,8 @@ from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedRevie
 from index.parse import parse_review, parse_review_bytes
 from index.policy import BASELINE_POLICY, AnswerPolicy
 from index.rating import rate_verdict, rating_colour
-from index.reindex import REVIEW_SUFFIXES, ReindexSummary, reindex, review_files
+from index.reindex import reindex
+from index.reindex_plan import REVIEW_SUFFIXES, ReindexSummary, review_files
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
 from index.search import DEFAULT_MIN_SCORE, DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 from index.text import slugify

@@ -14,7 +14,8 @@ from pathlib import Path
 from index.embed import Embedder
 from index.errors import IndexMissingError
 from index.policy import AnswerPolicy
-from index.reindex import Progress, ReindexSummary, reindex
+from index.reindex import Progress, reindex
+from index.reindex_plan import ReindexSummary
 from index.search import DEFAULT_POLICY, ClaimIndex
 from index.store import read_manifest
 

@@ -3,18 +3,18 @@
 Files whose content hash is unchanged keep their vectors (copied from the current generation,
 never re-embedded); changed files replace their episode's cards; deleted files remove them; a
 broken file is reported and skipped, and if an earlier version of it was indexed, that version
-keeps serving. The new generation is published by the atomic manifest swap in `store`.
+keeps serving (which files changed is worked out in `reindex_plan`). The new generation is
+published by the atomic manifest swap in `store`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,8 +23,7 @@ import numpy as np
 
 from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
-from index.models import ParsedReview, VerdictCard
-from index.parse import parse_review_bytes
+from index.models import VerdictCard
 from index.passages import (
     DEFAULT_LAYOUT,
     card_passages,
@@ -32,6 +31,7 @@ from index.passages import (
     commentary_passages,
     commentary_vector_ids,
 )
+from index.reindex_plan import ReindexPlan, ReindexSummary, old_sources, plan_reindex
 from index.search import ClaimIndex
 from index.store import (
     DATABASE_FILE,
@@ -61,37 +61,6 @@ BULK_MIN_PASSAGES = 1000
 """From this many passages to embed, a reindex uses its bulk embedder when it has one: loading
 a second backend costs seconds (torch's import), repaid from about a thousand passages on."""
 
-REVIEW_SUFFIXES = (".txt", ".md")
-
-
-@dataclass
-class ReindexSummary:
-    """What a reindex did, for the CLI, the bot and logs."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    failed: list[ReviewFormatError] = field(default_factory=list)
-    episodes: int = 0
-    cards: int = 0
-    embedded_cards: int = 0
-    seconds: float = 0.0
-    version: int = 0
-    full_rebuild: bool = False
-    rebuild_reason: str | None = None
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
-
-
-@dataclass
-class _Plan:
-    keep: dict[str, str]  # name → sha256 of sources kept as they are in the old index
-    parsed: dict[str, tuple[str, ParsedReview]]  # name → (sha256, review) to (re)index
-    drop: set[str]  # names whose old cards go
-
 
 def reindex(
     reviews_dir: Path,
@@ -119,8 +88,8 @@ def reindex(
         usable = _usable_index(index_dir, embedder, layout, summary)
         old = usable.manifest if usable is not None else None
         remove_stale(index_dir, keep={old.generation} if old else set())
-        old_sources = _old_sources(index_dir, old)
-        plan = _plan(reviews_dir, old_sources, summary)
+        sources = old_sources(index_dir, old)
+        plan = plan_reindex(reviews_dir, sources, summary)
         if old is not None and not summary.changed_anything:
             summary.version, summary.episodes, summary.cards = old.version, old.episodes, old.cards
             summary.seconds = time.perf_counter() - started
@@ -130,7 +99,7 @@ def reindex(
             index_dir,
             usable,
             plan,
-            (embedder, bulk_embedder),
+            _Embedders(embedder, bulk_embedder),
             layout,
             summary,
             progress,
@@ -179,102 +148,32 @@ def _last_version(index_dir: Path) -> int:
         return 0
 
 
-def _old_sources(index_dir: Path, old: Manifest | None) -> dict[str, tuple[str, str]]:
-    """name → (sha256, episode key) of the review files the current index was built from."""
-    if old is None:
-        return {}
-    conn = connect(index_dir / old.generation / DATABASE_FILE, readonly=True)
-    try:
-        return {
-            n: (h, k) for n, h, k in conn.execute("SELECT name, sha256, episode_key FROM sources")
-        }
-    finally:
-        conn.close()
+@dataclass(frozen=True)
+class _Embedders:
+    """The index's model as it embeds questions, and optionally the same model on a backend
+    faster in bulk."""
 
+    question: Embedder
+    bulk: Embedder | None
 
-def review_files(reviews_dir: Path) -> list[Path]:
-    """Review files in a folder, by name; hidden and temporary files are ignored."""
-    return sorted(
-        p
-        for p in reviews_dir.iterdir()
-        if p.is_file() and p.suffix.lower() in REVIEW_SUFFIXES and not p.name.startswith((".", "~"))
-    )
-
-
-def _plan(
-    reviews_dir: Path, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
-) -> _Plan:
-    plan = _Plan(keep={}, parsed={}, drop=set())
-    present: set[str] = set()
-    for path in review_files(reviews_dir):
-        name = path.name
-        present.add(name)
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        previous = old_sources.get(name)
-        if previous is not None and previous[0] == digest:
-            plan.keep[name] = digest
-            summary.unchanged += 1
-            continue
-        try:
-            review = parse_review_bytes(data, path)
-        except ReviewFormatError as exc:
-            summary.failed.append(exc)
-            if previous is not None:  # the last good version keeps serving
-                plan.keep[name] = previous[0]
-            continue
-        plan.parsed[name] = (digest, review)
-        if previous is None:
-            summary.added.append(name)
-        else:
-            summary.changed.append(name)
-            plan.drop.add(name)
-    for name in old_sources.keys() - present:
-        plan.drop.add(name)
-        summary.removed.append(name)
-    _reject_duplicate_episodes(plan, old_sources, summary)
-    return plan
-
-
-def _reject_duplicate_episodes(
-    plan: _Plan, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
-) -> None:
-    """Two files may not review the same episode: the later name is reported and skipped."""
-    owners = {old_sources[n][1]: n for n in plan.keep}
-    for name in sorted(plan.parsed):
-        review = plan.parsed[name][1]
-        key = review.episode.key
-        if key in owners and owners[key] != name:
-            del plan.parsed[name]
-            for bucket in (summary.added, summary.changed):
-                if name in bucket:
-                    bucket.remove(name)
-            summary.failed.append(
-                ReviewFormatError(
-                    review.episode.source_file,
-                    f"reviews the same episode ({review.episode.display_name}) as {owners[key]}; "
-                    "remove one of the two files",
-                    1,
-                )
-            )
-            if name in old_sources:
-                plan.drop.discard(name)
-                plan.keep[name] = old_sources[name][0]
-            continue
-        owners[key] = name
+    def for_passages(self, count: int) -> Embedder:
+        """The bulk embedder from `BULK_MIN_PASSAGES` passages on, else the question one."""
+        if self.bulk is not None and count >= BULK_MIN_PASSAGES:
+            return self.bulk
+        return self.question
 
 
 def _write_generation(
     index_dir: Path,
     usable: ClaimIndex | None,
-    plan: _Plan,
-    embedders: tuple[Embedder, Embedder | None],
+    plan: ReindexPlan,
+    embedders: _Embedders,
     layout: str,
     summary: ReindexSummary,
     progress: Progress | None,
     check: Checkpoint,
 ) -> Manifest:
-    embedder = embedders[0]
+    embedder = embedders.question
     version = _last_version(index_dir) + 1
     name = new_generation_name(version)
     tmp = index_dir / f"{TMP_PREFIX}{name}"
@@ -351,8 +250,8 @@ def _drop_sources(conn: sqlite3.Connection, vectors: faiss.Index, names: set[str
 def _add_reviews(
     conn: sqlite3.Connection,
     vectors: faiss.Index,
-    plan: _Plan,
-    embedders: tuple[Embedder, Embedder | None],
+    plan: ReindexPlan,
+    embedders: _Embedders,
     layout: str,
     summary: ReindexSummary,
     progress: Progress | None,
@@ -390,9 +289,7 @@ def _add_reviews(
     # Texts of similar length share a batch, so little of each batch is padding; the order
     # does not matter to FAISS, which files every vector under its own id.
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    embedder, bulk = embedders
-    if bulk is not None and len(texts) >= BULK_MIN_PASSAGES:
-        embedder = bulk
+    embedder = embedders.for_passages(len(texts))
     for start in range(0, len(order), EMBED_CHUNK):
         if progress:
             progress(start, len(texts))

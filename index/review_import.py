@@ -18,7 +18,7 @@ from index.claimreview import ClaimReviewError, ImportedReview
 from index.errors import ClaimbotError, ReviewFormatError
 from index.models import Episode
 from index.parse import parse_review, parse_review_bytes
-from index.reindex import review_files
+from index.reindex_plan import review_files
 from index.review_writer import render_review
 
 

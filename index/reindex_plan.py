@@ -1,0 +1,135 @@
+"""What a reindex has to do: which review files are new, changed, removed or unchanged since
+the current index was built (by content hash), parsed and checked before anything is written.
+
+A file that fails to parse is reported in the summary and, if an earlier version of it was
+indexed, that version is kept; two files reviewing the same episode are refused, the later
+name reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.errors import ReviewFormatError
+from index.models import ParsedReview
+from index.parse import parse_review_bytes
+from index.store import DATABASE_FILE, Manifest, connect
+
+REVIEW_SUFFIXES = (".txt", ".md")
+
+
+@dataclass
+class ReindexSummary:
+    """What a reindex did, for the CLI, the bot and logs: the plan fills in the files, `reindex`
+    the rest."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[ReviewFormatError] = field(default_factory=list)
+    episodes: int = 0
+    cards: int = 0
+    embedded_cards: int = 0
+    seconds: float = 0.0
+    version: int = 0
+    full_rebuild: bool = False
+    rebuild_reason: str | None = None
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class ReindexPlan:
+    keep: dict[str, str]  # name → sha256 of sources kept as they are in the old index
+    parsed: dict[str, tuple[str, ParsedReview]]  # name → (sha256, review) to (re)index
+    drop: set[str]  # names whose old cards go
+
+
+def old_sources(index_dir: Path, old: Manifest | None) -> dict[str, tuple[str, str]]:
+    """name → (sha256, episode key) of the review files the current index was built from."""
+    if old is None:
+        return {}
+    conn = connect(index_dir / old.generation / DATABASE_FILE, readonly=True)
+    try:
+        return {
+            n: (h, k) for n, h, k in conn.execute("SELECT name, sha256, episode_key FROM sources")
+        }
+    finally:
+        conn.close()
+
+
+def review_files(reviews_dir: Path) -> list[Path]:
+    """Review files in a folder, by name; hidden and temporary files are ignored."""
+    return sorted(
+        p
+        for p in reviews_dir.iterdir()
+        if p.is_file() and p.suffix.lower() in REVIEW_SUFFIXES and not p.name.startswith((".", "~"))
+    )
+
+
+def plan_reindex(
+    reviews_dir: Path, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
+) -> ReindexPlan:
+    plan = ReindexPlan(keep={}, parsed={}, drop=set())
+    present: set[str] = set()
+    for path in review_files(reviews_dir):
+        name = path.name
+        present.add(name)
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        previous = old_sources.get(name)
+        if previous is not None and previous[0] == digest:
+            plan.keep[name] = digest
+            summary.unchanged += 1
+            continue
+        try:
+            review = parse_review_bytes(data, path)
+        except ReviewFormatError as exc:
+            summary.failed.append(exc)
+            if previous is not None:  # the last good version keeps serving
+                plan.keep[name] = previous[0]
+            continue
+        plan.parsed[name] = (digest, review)
+        if previous is None:
+            summary.added.append(name)
+        else:
+            summary.changed.append(name)
+            plan.drop.add(name)
+    for name in old_sources.keys() - present:
+        plan.drop.add(name)
+        summary.removed.append(name)
+    _reject_duplicate_episodes(plan, old_sources, summary)
+    return plan
+
+
+def _reject_duplicate_episodes(
+    plan: ReindexPlan, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
+) -> None:
+    """Two files may not review the same episode: the later name is reported and skipped."""
+    owners = {old_sources[n][1]: n for n in plan.keep}
+    for name in sorted(plan.parsed):
+        review = plan.parsed[name][1]
+        key = review.episode.key
+        if key in owners and owners[key] != name:
+            del plan.parsed[name]
+            for bucket in (summary.added, summary.changed):
+                if name in bucket:
+                    bucket.remove(name)
+            summary.failed.append(
+                ReviewFormatError(
+                    review.episode.source_file,
+                    f"reviews the same episode ({review.episode.display_name}) as {owners[key]}; "
+                    "remove one of the two files",
+                    1,
+                )
+            )
+            if name in old_sources:
+                plan.drop.discard(name)
+                plan.keep[name] = old_sources[name][0]
+            continue
+        owners[key] = name
