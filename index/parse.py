@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import regex
@@ -20,6 +19,7 @@ import regex
 from index.errors import ReviewFormatError
 from index.models import AnalysisBlock, Episode, Guest, ParsedReview, VerdictCard
 from index.rating import rate_verdict
+from index.review_header import parse_guests, parse_published
 from index.text import slugify, starts_with_quote, strip_enclosing_quotes, strip_quote_marks
 
 MAX_REVIEW_BYTES = 2_000_000
@@ -28,14 +28,6 @@ _BACK_LINK = regex.compile(r"^(?:←|⟵|<-+|&larr;)?\s*back\s+to\s*:?\s*(?P<pod
 _EPISODE = regex.compile(r"^(?:episode|ep\.?)\s*#?\s*(?P<number>\d{1,7})\b\s*$", regex.I)
 _PUBLISHED = regex.compile(r"^published\s*:\s*(?P<rest>.*)$", regex.I)
 _GUESTS = regex.compile(r"^guests?\s*:\s*(?P<rest>.*)$", regex.I)
-_DATE = regex.compile(
-    r"^(?P<date>\p{L}+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2})\s*(?P<rest>.*)$"
-)
-_DURATION = regex.compile(
-    r"^~?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b)?\s*(?:and\s+)?"
-    r"(?:(?P<m>\d+)\s*(?:minutes?|mins?|m)\b)?\s*(?P<rest>.*)$",
-    regex.I,
-)
 _VERDICT = regex.compile(r"^verdict\s*:\s*(?P<rest>.*)$", regex.I)
 _VERDICT_SEPARATOR = regex.compile(r"\s*[—–]\s*|\s+-+\s+")
 _EMOJI_LEAD = regex.compile(
@@ -164,9 +156,9 @@ class _ReviewParser:
         guests: tuple[Guest, ...] = ()
         for line in rest[1:]:
             if match := _PUBLISHED.match(line.text):
-                published, duration, credibility = _published(match["rest"])
+                published, duration, credibility = parse_published(match["rest"])
             elif match := _GUESTS.match(line.text):
-                guests = _guests(match["rest"])
+                guests = parse_guests(match["rest"])
         return Episode(
             podcast=podcast,
             number=number,
@@ -357,67 +349,3 @@ def _commentary(sections: dict[str, tuple[int, list[_Line]]]) -> tuple[str, ...]
             if len(text.split()) >= _MIN_COMMENTARY_WORDS:
                 paragraphs.append(text)
     return tuple(paragraphs)
-
-
-def _published(text: str) -> tuple[date | None, int | None, str | None]:
-    """`January 31, 2026 ~3 hours Highly Credible` → (date, 180, "Highly Credible")."""
-    published = None
-    rest = text.strip()
-    if match := _DATE.match(rest):
-        published = _parse_date(match["date"])
-        if published is not None:
-            rest = match["rest"]
-    duration = None
-    if rest.startswith("~") or regex.match(r"^\d", rest):
-        dmatch = _DURATION.match(rest)
-        if dmatch and (dmatch["h"] or dmatch["m"]):
-            hours = float(dmatch["h"] or 0)
-            duration = round(hours * 60) + int(dmatch["m"] or 0)
-            rest = dmatch["rest"]
-    credibility = rest.strip(" -—–|·") or None
-    return published, duration, credibility
-
-
-def _parse_date(text: str) -> date | None:
-    cleaned = regex.sub(r"(\d)(st|nd|rd|th)", r"\1", text).replace(".", "")
-    cleaned = regex.sub(r"\s+", " ", cleaned)
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(cleaned, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _guests(text: str) -> tuple[Guest, ...]:
-    """Split `A (Role) & B (Role, "Book")` at `&`, `,` or ` and ` outside brackets and quotes."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth, in_quote = 0, False
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth = max(0, depth - 1)
-        elif c in '"“”':
-            in_quote = not in_quote if c == '"' else c == "“"
-        if depth == 0 and not in_quote and (c in "&," or text.startswith(" and ", i)):
-            parts.append("".join(current))
-            current = []
-            i += 5 if c == " " else 1
-            continue
-        current.append(c)
-        i += 1
-    parts.append("".join(current))
-    guests = []
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        match = regex.match(r"^(?P<name>[^(]+?)\s*\((?P<role>.*)\)\s*$", part)
-        if match:
-            guests.append(Guest(name=match["name"].strip(), role=match["role"].strip() or None))
-        else:
-            guests.append(Guest(name=part))
-    return tuple(guests)
