@@ -65,10 +65,6 @@ async def serve(heartbeat: float) -> None:
 class RemoteStandIn:
     """The stand-in's API that bot_stall uses, served by a child process."""
 
-    GUILD_ID = LoopbackDiscord.GUILD_ID
-    MODERATOR = LoopbackDiscord.MODERATOR
-    MEMBER = LoopbackDiscord.MEMBER
-
     def __init__(self, heartbeat_interval: float) -> None:
         self.heartbeat_interval = heartbeat_interval
         self._ids = itertools.count()
