@@ -27,6 +27,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+import faiss
 import numpy as np
 
 from benchmarks import corpora
@@ -34,7 +35,6 @@ from benchmarks.contenders import FLOOR, floor_model, lockstep
 from benchmarks.generate import file_name, write_corpus
 from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
 from index.embed import Backend
-from index.faiss_runtime import faiss
 from index.parse import parse_review
 from index.passages import card_passages, commentary_passages
 from index.store import VECTORS_FILE, read_manifest

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
-from index.faiss_runtime import faiss
 from index.models import VerdictCard
 from index.passages import (
     DEFAULT_LAYOUT,

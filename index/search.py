@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import faiss
 import numpy as np
 from pydantic import ValidationError
 
 from index.embed import Embedder, Vectors
 from index.errors import ClaimbotError, IndexCorruptError, NotFoundError
-from index.faiss_runtime import faiss, openmp_threads, question_threads
 from index.lexical import LexicalIndex
 from index.models import Answer, Episode, Hit, VerdictCard
 from index.passages import card_rowid, is_commentary
@@ -60,7 +61,6 @@ class ClaimIndex:
     ) -> None:
         self.manifest = manifest
         self._vectors = vectors
-        self._search_threads = question_threads(vectors)
         self._db = db
         self._db_lock = threading.Lock()
         self.embedder = embedder
@@ -167,7 +167,7 @@ class ClaimIndex:
         # Several passages per card and the commentary share the index: fetch enough to
         # find k distinct cards in nearly every case.
         fetch = min(self._vectors.ntotal, max(k * 16, 64))
-        with openmp_threads(self._search_threads):
+        with _one_openmp_thread():
             scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
         best: dict[int, float] = {}
         commentary: float | None = None
@@ -306,6 +306,23 @@ class ClaimIndex:
             )
             for c, e in rows
         ]
+
+
+@contextmanager
+def _one_openmp_thread() -> Iterator[None]:
+    """FAISS searches one query vector on the calling thread alone: OpenMP threads buy nothing
+    for it, and their spin-waiting against the embedding's threads made a 10k-vector flat
+    search take 14 ms instead of 2 ms on two busy cores (measured side by side).
+
+    OpenMP keeps the thread count per calling thread, and FAISS shares the OpenMP runtime with
+    PyTorch: set for good, it also made this thread's PyTorch encodes single-threaded (1.25x
+    the floor, docs/performance.md). So it is set for the search and put back after."""
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
 
 
 def _clean_question(question: str) -> str:

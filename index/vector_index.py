@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import math
 
+import faiss
 import numpy as np
 import numpy.typing as npt
-
-from index.faiss_runtime import faiss
 
 FLAT_LIMIT = 20_000
 """Vectors at or above which IVF replaces flat search (about 2,000 cards)."""

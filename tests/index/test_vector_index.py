@@ -6,11 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
 from index import ClaimIndex, reindex, vector_index
-from index.faiss_runtime import faiss
 from index.store import VECTORS_FILE, read_manifest
 from index.vector_index import all_vectors, fit_to_size, new_vector_index
 from tests.conftest import REPO, TEST_DATA
