@@ -314,9 +314,8 @@ def _one_openmp_thread() -> Iterator[None]:
     for it, and their spin-waiting against the embedding's threads made a 10k-vector flat
     search take 14 ms instead of 2 ms on two busy cores (measured side by side).
 
-    OpenMP keeps the thread count per calling thread, and FAISS shares the OpenMP runtime with
-    PyTorch: set for good, it also made this thread's PyTorch encodes single-threaded (1.25x
-    the floor, docs/performance.md). So it is set for the search and put back after."""
+    OpenMP keeps the thread count per calling thread: it is set for the search and put back
+    after, so whatever else the caller's thread runs with FAISS gets the count it had."""
     previous = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
     try:

@@ -74,8 +74,8 @@ def test_a_huge_question_with_control_characters_still_gets_an_answer(index: Cla
 def test_opening_and_asking_leave_the_threads_openmp_count_as_it_was(
     reviews_dir: Path, tmp_path: Path, embedder: HashingEmbedder
 ) -> None:
-    """FAISS shares OpenMP with PyTorch: a count left at 1 would make this thread's PyTorch
-    encodes single-threaded."""
+    """OpenMP keeps the count per thread: one left changed by a search would change every later
+    FAISS call of the caller's thread."""
     import faiss
 
     reindex(reviews_dir, tmp_path / "index", embedder)
