@@ -77,16 +77,23 @@ def timed(call: Callable[..., object], *args: Any, **kwargs: Any) -> float:
 
 LATENCY_PACES = {
     "apart": (0.020, 1, "one question at a time, each contender after the others, 20 ms apart "
-              "(a bot's pace: caches cold)"),
+              "(a bot's pace on a busy machine: caches cold, cores awake)"),
     "in-a-row": (0.0, 20, "20 questions in a row per contender, then the next contender "
                  "(a script's pace: caches warm)"),
+    "idle": (0.5, 1, "one question at a time, each contender after the others, 0.5 s of "
+             "nothing between any two (a bot's pace on a quiet machine: idle cores asleep)"),
 }  # fmt: skip
+
+IDLE_QUERIES = 40
+"""Questions per row at the idle pace, at most (each costs 0.5 s per contender)."""
 
 
 def latency(sizes: list[int], queries: int, pace: str, models: dict[Backend, Any]) -> None:
     """`ClaimIndex.ask` per backend against the bare PyTorch encode, each in its own process
     (benchmarks/contenders.py says why), at one of the `LATENCY_PACES`."""
     settle, block, described = LATENCY_PACES[pace]
+    if pace == "idle":
+        queries = min(queries, IDLE_QUERIES)
     questions = [q for q, _ in labelled_questions()][:queries]
     print(f"\n## Query latency ({pace}): `ClaimIndex.ask` end to end vs the bare PyTorch encode\n")
     print(f"Each contender in its own process; {described}.\n")
@@ -336,13 +343,18 @@ def _load() -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="claimbot performance, side by side")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--queries", type=int, default=100, help="questions per latency row")
+    parser.add_argument(
+        "--queries",
+        type=int,
+        default=100,
+        help=f"questions per latency row (at most {IDLE_QUERIES} at the idle pace)",
+    )
     parser.add_argument("--throughput-cards", type=int, default=200)
     parser.add_argument("--default-backend", choices=BACKENDS, default="onnx")
     parser.add_argument("--process-runs", type=int, default=3)
     parser.add_argument(
         "--paces", nargs="+", choices=LATENCY_PACES, default=list(LATENCY_PACES),
-        help="latency tables to print: questions apart (a bot), in a row (a script)",
+        help="latency tables to print: questions apart or idle (a bot), in a row (a script)",
     )  # fmt: skip
     parser.add_argument(
         "--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS), help="what to measure"

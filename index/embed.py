@@ -359,7 +359,12 @@ def _session_options() -> Any:
     took 4.6-5.0 ms in a row instead of 3.2, and 10-15 instead of 10 ms after 20 ms idle. Left
     spinning after a call (ONNX Runtime's default), the workers kept both cores busy through
     the idle time: 40-55 ms of CPU per question instead of 18-26, starving the event loop, the
-    other backend and other processes (docs/performance.md)."""
+    other backend and other processes (docs/performance.md).
+
+    The thread count is left to ONNX Runtime: one per physical core, and the default also pins
+    them to cores (ONNX Runtime's threading docs). Set to the same count explicitly, the
+    threads are not pinned, and a question after a pause took 7-12 ms instead of 2-4.5 ms
+    here (docs/performance.md)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
