@@ -25,6 +25,7 @@ from index.models import Answer, Episode, Hit, VerdictCard
 from index.passages import card_rowid, is_commentary
 from index.policy import AnswerPolicy
 from index.store import DATABASE_FILE, VECTORS_FILE, Manifest, connect, read_manifest
+from index.vector_index import refresh_probes
 
 DEFAULT_POLICY = AnswerPolicy()
 DEFAULT_MIN_SCORE = DEFAULT_POLICY.threshold
@@ -60,6 +61,7 @@ class ClaimIndex:
         policy: AnswerPolicy = DEFAULT_POLICY,
     ) -> None:
         self.manifest = manifest
+        refresh_probes(vectors)
         self._vectors = vectors
         self._db = db
         self._db_lock = threading.Lock()

@@ -16,8 +16,9 @@ float32 lists (`IndexIVFFlat`); both kinds are read.
 
 IVF, not HNSW: an incremental reindex removes a changed review's vectors by id, which
 `IndexIVF.remove_ids` supports and an HNSW graph does not. Both kinds take the caller's 64-bit
-ids directly, and IVF's `nprobe` is saved in the file, so `faiss.read_index` gives back an index
-that searches as it was built; readers need not know which kind they hold.
+ids directly, and IVF's `nprobe` is saved in the file; `ClaimIndex` and each reindex set it by
+the current rule (`refresh_probes`), so a file written under an older rule searches as a new
+one would. Readers need not know which kind they hold.
 
 `fit_to_size` is called once per reindex, after vectors are added and removed: it converts
 between the kinds when the count crosses the limit (with some hysteresis), and retrains an IVF
@@ -39,6 +40,11 @@ TRAINING_POINTS_PER_CELL = 40
 """k-means sample size per cell: FAISS warns below 39; more only slows training."""
 
 TRAINING_ITERATIONS = 10
+
+SCAN_VECTORS = 12_000
+"""Vectors a question's IVF scan reads, about: at 10k cards (99k vectors, 629 cells), 2,991
+vectors (19 cells, the rule before) answered 112 of 145 labelled questions right where every
+cell answered 126; 11,964 (76 cells) answered 124 (docs/performance.md)."""
 
 IdArray = npt.NDArray[np.int64]
 VectorArray = npt.NDArray[np.float32]
@@ -68,6 +74,7 @@ def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Inde
     elif count >= flat_limit // 2:
         ideal = cells_for(count)
         if ideal / 2 <= ivf.nlist <= ideal * 2:
+            refresh_probes(index)
             return index
     ids, vectors = all_vectors(index)
     fresh = new_vector_index(index.d) if count < flat_limit else build_ivf(vectors)
@@ -82,10 +89,21 @@ def cells_for(count: int) -> int:
     return max(16, min(int(2 * math.sqrt(count)), count // TRAINING_POINTS_PER_CELL))
 
 
-def probes_for(cells: int) -> int:
-    """Cells scanned per query: enough that the best passage is found as flat search finds it
-    (recall checked in docs/performance.md), few enough to stay far below a flat scan."""
-    return min(cells, max(16, cells // 32))
+def probes_for(cells: int, count: int) -> int:
+    """Cells scanned per question: enough that about `SCAN_VECTORS` vectors are read, and at
+    least a 32nd of the cells (16 at the fewest). Set from the labelled questions asked of a
+    corpus embedded by the real model (`benchmarks/haystack.py`, docs/performance.md)."""
+    per_cell = max(1.0, count / max(cells, 1))
+    return min(cells, max(16, cells // 32, math.ceil(SCAN_VECTORS / per_cell)))
+
+
+def refresh_probes(index: faiss.Index) -> None:
+    """Set an IVF index's `nprobe` by the current rule (`probes_for`). Files keep the `nprobe`
+    they were written with; indexes are opened and reindexed through this, so an older file
+    searches as a new one would."""
+    ivf = _as_ivf(index)
+    if ivf is not None:
+        ivf.nprobe = probes_for(ivf.nlist, ivf.ntotal)
 
 
 def build_ivf(vectors: VectorArray) -> faiss.IndexIVF:
@@ -103,7 +121,7 @@ def build_ivf(vectors: VectorArray) -> faiss.IndexIVF:
     rng = np.random.default_rng(0)  # a rebuild of the same vectors gives the same cells
     rows = np.sort(rng.choice(count, size=sample, replace=False))
     index.train(np.ascontiguousarray(vectors[rows]))
-    index.nprobe = probes_for(cells)
+    index.nprobe = probes_for(cells, count)
     return index
 
 

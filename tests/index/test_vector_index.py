@@ -127,6 +127,44 @@ def test_ivf_settings_survive_writing_and_reading(tmp_path: Path) -> None:
     assert np.array_equal(loaded.search(vectors[:20], 3)[1], fitted.search(vectors[:20], 3)[1])
 
 
+@pytest.mark.parametrize(
+    ("cells", "count"),
+    [(282, 20_000), (629, 99_024), (1_987, 987_636), (6_324, 10_000_000)],
+)
+def test_a_question_scans_at_least_scan_vectors_and_a_32nd_of_the_cells(
+    cells: int, count: int
+) -> None:
+    probes = vector_index.probes_for(cells, count)
+    assert probes * count / cells >= vector_index.SCAN_VECTORS
+    assert probes >= cells // 32
+    assert probes - 1 < max(cells // 32, vector_index.SCAN_VECTORS * cells / count)
+
+
+def test_probes_never_exceed_the_cells() -> None:
+    assert vector_index.probes_for(100, 4_000) == 100
+
+
+def test_an_ivf_file_written_with_fewer_probes_is_searched_by_the_current_rule(
+    all_reviews: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = HashingEmbedder()
+    monkeypatch.setattr(vector_index, "FLAT_LIMIT", 100)
+    reindex(all_reviews, index_dir, embedder)
+    older = faiss.read_index(str(_vectors_file(index_dir)))
+    faiss.extract_index_ivf(older).nprobe = 1
+    faiss.write_index(older, str(_vectors_file(index_dir)))
+    opened = faiss.extract_index_ivf(ClaimIndex.open(index_dir, embedder).vectors)
+    assert opened.nprobe == vector_index.probes_for(opened.nlist, opened.ntotal) > 1
+
+
+def test_a_reindex_that_keeps_an_ivf_index_writes_the_current_probes() -> None:
+    index, _, _ = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    faiss.extract_index_ivf(fitted).nprobe = 1
+    kept = faiss.extract_index_ivf(fit_to_size(fitted, flat_limit=1000))
+    assert kept.nprobe == vector_index.probes_for(kept.nlist, kept.ntotal) > 1
+
+
 def test_an_ivf_index_that_shrinks_far_below_the_limit_goes_back_to_flat() -> None:
     index, ids, _ = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)

@@ -1,0 +1,118 @@
+"""IVF's retrieval against exhaustive search, on a large corpus embedded by the real model.
+
+The latency corpora (benchmarks/corpora.py) hold stand-in vectors, and no labelled question is
+about them, so they cannot say whether IVF still finds the right card. This builds, once per
+size, an index of the synthetic corpus plus the real reviews (data/reviews, tests/data/reviews),
+all embedded by the real model (bulk in bfloat16 where the CPU has it, as `claimbot reindex`
+does), and answers the labelled questions (tests/data/questions.jsonl, about the real reviews)
+with the index's own `nprobe`, with more, and with every cell (exhaustive: exact search over the
+same float16 vectors). Printed as a Markdown table; results in docs/performance.md.
+
+    .venv/bin/python -m benchmarks.haystack                  # 10k cards (~4 min the first time)
+    .venv/bin/python -m benchmarks.haystack --cards 100000   # ~40 min the first time
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import faiss
+import numpy as np
+
+from benchmarks import corpora
+from benchmarks.run import REPO, labelled_questions
+from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
+from index.models import Answer
+
+REAL_REVIEWS = (REPO / "data" / "reviews", REPO / "tests" / "data" / "reviews")
+
+
+def built(cards: int, question_model: SentenceTransformerEmbedder) -> Path:
+    """The index of `cards` synthetic cards plus the real reviews, built on first use."""
+    work = corpora.CACHE / f"haystack-{cards}"
+    if (work / "index" / "manifest.json").exists():
+        return work / "index"
+    shutil.rmtree(work, ignore_errors=True)
+    reviews = work / "reviews"
+    reviews.mkdir(parents=True)
+    for path in corpora.reviews(cards).iterdir():
+        os.link(path, reviews / path.name)  # the corpus's files, not copies
+    for folder in REAL_REVIEWS:
+        for path in folder.iterdir():
+            # A real review may share a synthetic one's name: replace the link, never write
+            # through it into the corpus.
+            (reviews / path.name).unlink(missing_ok=True)
+            shutil.copy(path, reviews / path.name)
+    bulk = SentenceTransformerEmbedder(backend="torch-bf16") if has_fast_bf16() else None
+    started = time.perf_counter()
+    summary = reindex(reviews, work / "index", question_model, bulk_embedder=bulk)
+    print(f"built: {summary.cards:,} cards in {time.perf_counter() - started:.0f} s", flush=True)
+    return work / "index"
+
+
+def _right(answer: Answer, expect: Sequence[str]) -> bool:
+    return bool(answer.hits) and any(e in answer.hits[0].card.headline.casefold() for e in expect)
+
+
+def compare(index: ClaimIndex, probes: Sequence[int]) -> None:
+    """One row per `nprobe`: how the labelled questions fare, against every cell scanned."""
+    ivf = faiss.downcast_index(index.vectors)
+    if not isinstance(ivf, faiss.IndexIVF):
+        raise SystemExit("this index is flat: exact already")
+    questions = labelled_questions()
+    vectors = index.embed_questions([q for q, _ in questions])
+    on_topic = sum(bool(e) for _, e in questions)
+    own = ivf.nprobe
+    print(f"\n{ivf.ntotal:,} vectors in {ivf.nlist:,} cells; the index's own nprobe: {own}\n")
+    print("| nprobe | vectors scanned per question | answered with the right card (on-topic) "
+          "| right card first | abstained (off-topic) | same best card as exhaustive "
+          "| ms per answer (in a row) |\n|---|---|---|---|---|---|---|")  # fmt: skip
+    exhaustive: list[str] = []
+    for nprobe in [ivf.nlist, *sorted(set(probes), reverse=True)]:
+        ivf.nprobe = nprobe
+        started = time.perf_counter()
+        answers = [index.answer(q, v) for (q, _), v in zip(questions, vectors, strict=True)]
+        ms = (time.perf_counter() - started) / len(questions) * 1000
+        best = [a.hits[0].card.id if a.hits else "" for a in answers]
+        exhaustive = exhaustive or best
+        pairs = list(zip(answers, (e for _, e in questions), strict=True))
+        answered = sum(a.answered and _right(a, e) for a, e in pairs if e)
+        first = sum(_right(a, e) for a, e in pairs if e)
+        abstained = sum(not a.answered for a, e in pairs if not e)
+        same = np.mean([x == y for x, y in zip(best, exhaustive, strict=True)])
+        label = (
+            f"{nprobe} (all)"
+            if nprobe == ivf.nlist
+            else f"{nprobe}" + (" (own)" if nprobe == own else "")
+        )
+        print(f"| {label} | {nprobe * ivf.ntotal // ivf.nlist:,} | {answered}/{on_topic} | "
+              f"{first}/{on_topic} | {abstained}/{len(questions) - on_topic} | {same:.1%} | "
+              f"{ms:.2f} |", flush=True)  # fmt: skip
+    ivf.nprobe = own
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="IVF vs exhaustive search, real-model corpus")
+    parser.add_argument("--cards", type=int, default=10000)
+    parser.add_argument(
+        "--probes", type=int, nargs="+", help="nprobe values (default: own, ×2, ×4, ×8, ÷2)"
+    )
+    args = parser.parse_args(argv)
+    model = SentenceTransformerEmbedder(backend="onnx", cache_dir=corpora.MODEL_CACHE)
+    index = ClaimIndex.open(built(args.cards, model), model)
+    ivf = faiss.downcast_index(index.vectors)
+    own = getattr(ivf, "nprobe", 1)
+    probes = args.probes or [own, own * 2, own * 4, own * 8, max(1, own // 2)]
+    compare(index, [p for p in probes if p < getattr(ivf, "nlist", 0)])
+
+
+if __name__ == "__main__":
+    main()
