@@ -144,16 +144,21 @@ def test_probes_never_exceed_the_cells() -> None:
     assert vector_index.probes_for(100, 4_000) == 100
 
 
-def test_an_ivf_file_written_with_fewer_probes_is_searched_by_the_current_rule(
-    all_reviews: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    embedder = HashingEmbedder()
+@pytest.fixture
+def ivf_index_dir(all_reviews: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The real reviews indexed with a flat limit so low that they make an IVF index."""
     monkeypatch.setattr(vector_index, "FLAT_LIMIT", 100)
-    reindex(all_reviews, index_dir, embedder)
-    older = faiss.read_index(str(_vectors_file(index_dir)))
+    reindex(all_reviews, index_dir, HashingEmbedder())
+    return index_dir
+
+
+def test_an_ivf_file_written_with_fewer_probes_is_searched_by_the_current_rule(
+    ivf_index_dir: Path,
+) -> None:
+    older = faiss.read_index(str(_vectors_file(ivf_index_dir)))
     faiss.extract_index_ivf(older).nprobe = 1
-    faiss.write_index(older, str(_vectors_file(index_dir)))
-    opened = faiss.extract_index_ivf(ClaimIndex.open(index_dir, embedder).vectors)
+    faiss.write_index(older, str(_vectors_file(ivf_index_dir)))
+    opened = faiss.extract_index_ivf(ClaimIndex.open(ivf_index_dir, HashingEmbedder()).vectors)
     assert opened.nprobe == vector_index.probes_for(opened.nlist, opened.ntotal) > 1
 
 
@@ -210,11 +215,10 @@ def test_reindex_past_the_limit_serves_the_same_answers_as_flat(
 
 
 def test_incremental_reindex_of_an_ivf_index_removes_a_deleted_reviews_cards(
-    all_reviews: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+    all_reviews: Path, ivf_index_dir: Path
 ) -> None:
     embedder = HashingEmbedder()
-    monkeypatch.setattr(vector_index, "FLAT_LIMIT", 100)
-    reindex(all_reviews, index_dir, embedder)
+    index_dir = ivf_index_dir
     before = read_manifest(index_dir)
     (all_reviews / "lex-fridman-490.txt").unlink()
     summary = reindex(all_reviews, index_dir, embedder)
