@@ -38,7 +38,7 @@ from index.embed import Backend
 from index.parse import parse_review
 from index.passages import card_passages, commentary_passages
 from index.store import VECTORS_FILE, read_manifest
-from index.vector_index import FLAT_LIMIT, all_vectors
+from index.vector_index import FLAT_LIMIT, all_vectors, refresh_probes
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "tests" / "data" / "questions.jsonl"
@@ -116,6 +116,7 @@ def latency(sizes: list[int], queries: int, pace: str, models: dict[Backend, Any
 
 def _index_kind(index_dir: Path) -> str:
     vectors = faiss.read_index(str(index_dir / read_manifest(index_dir).generation / VECTORS_FILE))
+    refresh_probes(vectors)  # as ClaimIndex.open does
     concrete = faiss.downcast_index(vectors)
     if isinstance(concrete, faiss.IndexIVF):
         return f"IVF{concrete.nlist} nprobe {concrete.nprobe}"
@@ -128,6 +129,7 @@ def ivf_agreement(cards: int, models: dict[Backend, Any], queries: int) -> None:
     Compared by score, not id: many synthetic passages tie (same words, other order)."""
     index_dir, _ = corpora.built_index(cards, models["torch"])
     ivf = faiss.read_index(str(index_dir / read_manifest(index_dir).generation / VECTORS_FILE))
+    refresh_probes(ivf)
     if not isinstance(faiss.downcast_index(ivf), faiss.IndexIVF):
         return
     _, vectors = all_vectors(ivf)

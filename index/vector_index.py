@@ -42,9 +42,16 @@ TRAINING_POINTS_PER_CELL = 40
 TRAINING_ITERATIONS = 10
 
 SCAN_VECTORS = 12_000
-"""Vectors a question's IVF scan reads, about: at 10k cards (99k vectors, 629 cells), 2,991
-vectors (19 cells, the rule before) answered 112 of 145 labelled questions right where every
-cell answered 126; 11,964 (76 cells) answered 124 (docs/performance.md)."""
+"""Vectors a question's IVF scan reads at the fewest: at 10k cards (99k vectors, 629 cells),
+2,991 vectors (19 cells, the rule before) answered 112 of 145 labelled questions right where
+every cell answered 126; 11,964 (76 cells) answered 124 (docs/performance.md)."""
+
+PROBE_SHARE = 16
+"""A question scans at least this fraction (1/16) of the cells: at 100k cards (988k vectors,
+1,987 cells) 62 cells (a 32nd, the rule before) answered 112 where every cell answered 124,
+124 cells 117 and 248 cells 121, at 2.7, 4.9 and 9.6 ms per answer. With a 16th, onnx there
+is 0.82x the bare PyTorch encode at a bot's pace and 1.21x at a script's; an 8th would double
+the scan (docs/performance.md)."""
 
 IdArray = npt.NDArray[np.int64]
 VectorArray = npt.NDArray[np.float32]
@@ -91,10 +98,12 @@ def cells_for(count: int) -> int:
 
 def probes_for(cells: int, count: int) -> int:
     """Cells scanned per question: enough that about `SCAN_VECTORS` vectors are read, and at
-    least a 32nd of the cells (16 at the fewest). Set from the labelled questions asked of a
-    corpus embedded by the real model (`benchmarks/haystack.py`, docs/performance.md)."""
+    least a `PROBE_SHARE`-th of the cells (16 at the fewest). Set from the labelled questions
+    asked of a corpus embedded by the real model (`benchmarks/haystack.py`,
+    docs/performance.md)."""
     per_cell = max(1.0, count / max(cells, 1))
-    return min(cells, max(16, cells // 32, math.ceil(SCAN_VECTORS / per_cell)))
+    wanted = max(16, math.ceil(cells / PROBE_SHARE), math.ceil(SCAN_VECTORS / per_cell))
+    return min(cells, wanted)
 
 
 def refresh_probes(index: faiss.Index) -> None:

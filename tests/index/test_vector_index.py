@@ -131,13 +131,15 @@ def test_ivf_settings_survive_writing_and_reading(tmp_path: Path) -> None:
     ("cells", "count"),
     [(282, 20_000), (629, 99_024), (1_987, 987_636), (6_324, 10_000_000)],
 )
-def test_a_question_scans_at_least_scan_vectors_and_a_32nd_of_the_cells(
+def test_a_question_scans_at_least_scan_vectors_and_a_share_of_the_cells(
     cells: int, count: int
 ) -> None:
     probes = vector_index.probes_for(cells, count)
     assert probes * count / cells >= vector_index.SCAN_VECTORS
-    assert probes >= cells // 32
-    assert probes - 1 < max(cells // 32, vector_index.SCAN_VECTORS * cells / count)
+    assert probes >= cells / vector_index.PROBE_SHARE
+    assert probes - 1 < max(
+        cells / vector_index.PROBE_SHARE, vector_index.SCAN_VECTORS * cells / count
+    )
 
 
 def test_probes_never_exceed_the_cells() -> None:
