@@ -8,11 +8,15 @@ vectors 0.38 instead of 0.59 ms of search, and half the bytes for the encode bef
 and are converted by the next reindex that changes something. Above the limit the scan
 dominates a question's cost (measured in docs/performance.md: ~8 ms at 50k vectors, ~19 ms at
 100k), so the vectors move to an IVF index (inner product): k-means cells, of which a query
-scans only `nprobe`. IVF lists hold the vectors as float16 (`SQfp16`, not relative to their
-cell's centre): half the memory and half the bytes a question reads (4.5 → 2.6 ms of search at
-100k cards, same cells), with the same best passage as float32 lists for 60 of 60 labelled
-questions and scores within 3e-5 (docs/performance.md). IVF indexes written before that hold
-float32 lists (`IndexIVFFlat`); both kinds are read.
+scans only `nprobe`. IVF lists hold the vectors as 8-bit codes (`SQ8`, a trained range per
+dimension, not relative to their cell's centre): a quarter of float32's memory and bytes per
+question. On the labelled questions asked of corpora embedded by the real model they answered
+as many right as float16 lists (123 vs 124 of 145 at 10k cards, 119 vs 118 at 100k) in
+0.80 vs 1.03 and 4.02 vs 4.55 ms per answer (docs/performance.md). IVF indexes written before
+hold float16 (`SQfp16`) or float32 (`IndexIVFFlat`) lists: they are read as they are and
+rebuilt with 8-bit lists by the next reindex that changes something. A rebuild decodes the
+8-bit codes it has and encodes them anew, adding a little error each time; rebuilds come only
+when the count doubles or halves.
 
 IVF, not HNSW: an incremental reindex removes a changed review's vectors by id, which
 `IndexIVF.remove_ids` supports and an HNSW graph does not. Both kinds take the caller's 64-bit
@@ -70,7 +74,8 @@ def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Inde
 
     Flat stays flat below `flat_limit` (default `FLAT_LIMIT`, read at call time); IVF stays
     IVF down to half of it (so a count hovering near the limit does not rebuild at every
-    reindex) and while its cell count is within a factor of two of the ideal for its size.
+    reindex) and while its cell count is within a factor of two of the ideal for its size and
+    its lists hold 8-bit codes (older float16 and float32 lists are rebuilt once).
     """
     flat_limit = FLAT_LIMIT if flat_limit is None else flat_limit
     count = index.ntotal
@@ -78,7 +83,7 @@ def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Inde
     if ivf is None:
         if count < flat_limit and _is_float16_flat(index):
             return index
-    elif count >= flat_limit // 2:
+    elif count >= flat_limit // 2 and _is_8bit_ivf(ivf):
         ideal = cells_for(count)
         if ideal / 2 <= ivf.nlist <= ideal * 2:
             refresh_probes(index)
@@ -120,10 +125,11 @@ def build_ivf(vectors: VectorArray) -> faiss.IndexIVF:
     count, dimension = vectors.shape
     cells = cells_for(count)
     # The factory builds the coarse quantizer owned by the index (no lifetime juggling).
-    index = faiss.index_factory(dimension, f"IVF{cells},SQfp16", faiss.METRIC_INNER_PRODUCT)
+    index = faiss.index_factory(dimension, f"IVF{cells},SQ8", faiss.METRIC_INNER_PRODUCT)
     assert isinstance(index, faiss.IndexIVFScalarQuantizer)
-    # float16 of the vector itself, not of its offset from the cell's centre: as precise, and
-    # all_vectors can decode a list without the centroids.
+    # Codes of the vector itself, not of its offset from the cell's centre: all_vectors can
+    # decode a list without the centroids. The 8-bit ranges (per dimension) are trained on the
+    # same sample as the cells; a later vector outside them is clipped to them.
     index.by_residual = False
     index.cp.niter = TRAINING_ITERATIONS
     sample = min(count, cells * TRAINING_POINTS_PER_CELL)
@@ -163,13 +169,21 @@ def all_vectors(index: faiss.Index) -> tuple[IdArray, VectorArray]:
 
 
 def _decode(ivf: faiss.IndexIVF, codes: npt.NDArray[np.uint8]) -> VectorArray:
-    """The vectors of one IVF list's codes: float16 (`SQfp16`, built here) or float32 (older
-    `IndexIVFFlat` files)."""
+    """The vectors of one IVF list's codes: 8-bit (`SQ8`, built here), float16 (`SQfp16`,
+    older files) or float32 (older still, `IndexIVFFlat`)."""
     if isinstance(ivf, faiss.IndexIVFScalarQuantizer):
         assert not ivf.by_residual, "residual codes need their cell's centroid"
         decoded: VectorArray = ivf.sq.decode(np.ascontiguousarray(codes))
         return decoded.astype(np.float32, copy=False)
     return codes.view(np.float32).copy()  # (size, 4·d) bytes → (size, d) floats
+
+
+def _is_8bit_ivf(ivf: faiss.IndexIVF) -> bool:
+    """False for the IVF indexes written before lists held 8-bit codes (float16, float32)."""
+    return (
+        isinstance(ivf, faiss.IndexIVFScalarQuantizer)
+        and ivf.sq.qtype == faiss.ScalarQuantizer.QT_8bit
+    )
 
 
 def _is_float16_flat(index: faiss.Index) -> bool:

@@ -82,13 +82,28 @@ def test_an_index_at_the_limit_becomes_ivf_with_every_id_and_vector() -> None:
     got_ids, got_vectors = all_vectors(fitted)
     order = np.argsort(got_ids)
     assert np.array_equal(got_ids[order], ids)
-    assert np.allclose(got_vectors[order], vectors, atol=1e-3)  # float16 lists
+    # 8-bit codes: each dimension within half a step of its trained range (at most 2/255).
+    assert np.allclose(got_vectors[order], vectors, atol=5e-3)
 
 
-def test_ivf_lists_hold_float16_vectors_half_the_size_of_float32() -> None:
+def test_ivf_lists_hold_8bit_codes_a_quarter_of_float32() -> None:
     index, _, _ = _filled(2000)
-    fitted = faiss.downcast_index(fit_to_size(index, flat_limit=1000))
-    assert fitted.invlists.code_size == 2 * DIMENSION
+    fitted = fit_to_size(index, flat_limit=1000)
+    assert faiss.downcast_index(fitted).invlists.code_size == DIMENSION
+
+
+def test_an_older_float16_ivf_index_is_rebuilt_with_8bit_lists_and_every_vector() -> None:
+    ids, vectors = _clustered(2000)
+    older = faiss.index_factory(DIMENSION, "IVF50,SQfp16", faiss.METRIC_INNER_PRODUCT)
+    older.by_residual = False
+    older.train(vectors)
+    older.add_with_ids(vectors, ids)
+    fitted = fit_to_size(older, flat_limit=1000)  # held: the downcast view does not own it
+    assert faiss.downcast_index(fitted).invlists.code_size == DIMENSION
+    got_ids, got_vectors = all_vectors(fitted)
+    order = np.argsort(got_ids)
+    assert np.array_equal(got_ids[order], ids)
+    assert np.allclose(got_vectors[order], vectors, atol=5e-3)
 
 
 def test_an_older_float32_ivf_index_still_gives_back_its_exact_vectors() -> None:
