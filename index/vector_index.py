@@ -11,8 +11,9 @@ dominates a question's cost (measured in docs/performance.md: ~8 ms at 50k vecto
 scans only `nprobe`. IVF lists hold the vectors as 8-bit codes (`SQ8`, a trained range per
 dimension, not relative to their cell's centre): a quarter of float32's memory and bytes per
 question. On the labelled questions asked of corpora embedded by the real model they answered
-as many right as float16 lists (123 vs 124 of 145 at 10k cards, 119 vs 118 at 100k) in
-0.80 vs 1.03 and 4.02 vs 4.55 ms per answer (docs/performance.md). IVF indexes written before
+as many right as float16 lists (123 vs 124 of 145 at 10k cards, 119 vs 118 at 100k), and a
+loaded 100k-card index takes 355 instead of 719 MB; a question is no faster end to end (the
+decoding costs what the bytes save; docs/performance.md). IVF indexes written before
 hold float16 (`SQfp16`) or float32 (`IndexIVFFlat`) lists: they are read as they are and
 rebuilt with 8-bit lists by the next reindex that changes something. A rebuild decodes the
 8-bit codes it has and encodes them anew, adding a little error each time; rebuilds come only
