@@ -6,7 +6,7 @@ size, an index of the synthetic corpus plus the real reviews (data/reviews, test
 all embedded by the real model (bulk in bfloat16 where the CPU has it, as `claimbot reindex`
 does), and answers the labelled questions (tests/data/questions.jsonl, about the real reviews)
 with the index's own `nprobe`, with more, and with every cell (exhaustive: exact search over the
-same float16 vectors). Printed as a Markdown table; results in docs/performance.md.
+same stored vectors). Printed as a Markdown table; results in docs/performance.md.
 
     .venv/bin/python -m benchmarks.haystack                  # 10k cards (~4 min the first time)
     .venv/bin/python -m benchmarks.haystack --cards 100000   # ~40 min the first time
@@ -28,8 +28,9 @@ import faiss
 import numpy as np
 
 from benchmarks import corpora
-from benchmarks.run import REPO, labelled_questions
+from benchmarks.run import QUESTIONS, REPO
 from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
+from index.evaluate import LabelledQuestion, load_questions
 from index.models import Answer
 
 REAL_REVIEWS = (REPO / "data" / "reviews", REPO / "tests" / "data" / "reviews")
@@ -58,35 +59,37 @@ def built(cards: int, question_model: SentenceTransformerEmbedder) -> Path:
     return work / "index"
 
 
-def _right(answer: Answer, expect: Sequence[str]) -> bool:
-    return bool(answer.hits) and any(e in answer.hits[0].card.headline.casefold() for e in expect)
+def _right(answer: Answer, question: LabelledQuestion) -> bool:
+    return bool(answer.hits) and question.matches(answer.hits[0].card.headline)
 
 
-def compare(index: ClaimIndex, probes: Sequence[int]) -> None:
-    """One row per `nprobe`: how the labelled questions fare, against every cell scanned."""
+def compare(index: ClaimIndex, probes: Sequence[int] | None = None) -> None:
+    """One row per `nprobe` (default: the index's own, ×2, ×4, ×8, ÷2): how the labelled
+    questions fare, against every cell scanned."""
     ivf = faiss.downcast_index(index.vectors)
     if not isinstance(ivf, faiss.IndexIVF):
         raise SystemExit("this index is flat: exact already")
-    questions = labelled_questions()
-    vectors = index.embed_questions([q for q, _ in questions])
-    on_topic = sum(bool(e) for _, e in questions)
     own = ivf.nprobe
+    probes = probes or [own, own * 2, own * 4, own * 8, max(1, own // 2)]
+    questions = load_questions(QUESTIONS)
+    vectors = index.embed_questions([q.question for q in questions])
+    on_topic = sum(q.in_scope for q in questions)
     print(f"\n{ivf.ntotal:,} vectors in {ivf.nlist:,} cells; the index's own nprobe: {own}\n")
     print("| nprobe | vectors scanned per question | answered with the right card (on-topic) "
           "| right card first | abstained (off-topic) | same best card as exhaustive "
           "| ms per answer (in a row) |\n|---|---|---|---|---|---|---|")  # fmt: skip
     exhaustive: list[str] = []
-    for nprobe in [ivf.nlist, *sorted(set(probes), reverse=True)]:
+    for nprobe in [ivf.nlist, *sorted({p for p in probes if p < ivf.nlist}, reverse=True)]:
         ivf.nprobe = nprobe
         started = time.perf_counter()
-        answers = [index.answer(q, v) for (q, _), v in zip(questions, vectors, strict=True)]
+        answers = [index.answer(q.question, v) for q, v in zip(questions, vectors, strict=True)]
         ms = (time.perf_counter() - started) / len(questions) * 1000
         best = [a.hits[0].card.id if a.hits else "" for a in answers]
         exhaustive = exhaustive or best
-        pairs = list(zip(answers, (e for _, e in questions), strict=True))
-        answered = sum(a.answered and _right(a, e) for a, e in pairs if e)
-        first = sum(_right(a, e) for a, e in pairs if e)
-        abstained = sum(not a.answered for a, e in pairs if not e)
+        pairs = list(zip(answers, questions, strict=True))
+        answered = sum(a.answered and _right(a, q) for a, q in pairs if q.in_scope)
+        first = sum(_right(a, q) for a, q in pairs if q.in_scope)
+        abstained = sum(not a.answered for a, q in pairs if not q.in_scope)
         same = np.mean([x == y for x, y in zip(best, exhaustive, strict=True)])
         label = (
             f"{nprobe} (all)"
@@ -107,11 +110,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     model = SentenceTransformerEmbedder(backend="onnx", cache_dir=corpora.MODEL_CACHE)
-    index = ClaimIndex.open(built(args.cards, model), model)
-    ivf = faiss.downcast_index(index.vectors)
-    own = getattr(ivf, "nprobe", 1)
-    probes = args.probes or [own, own * 2, own * 4, own * 8, max(1, own // 2)]
-    compare(index, [p for p in probes if p < getattr(ivf, "nlist", 0)])
+    compare(ClaimIndex.open(built(args.cards, model), model), args.probes)
 
 
 if __name__ == "__main__":

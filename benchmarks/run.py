@@ -114,9 +114,16 @@ def latency(sizes: list[int], queries: int, pace: str, models: dict[Backend, Any
         print(row, flush=True)
 
 
-def _index_kind(index_dir: Path) -> str:
+def _read_vectors(index_dir: Path) -> faiss.Index:
+    """The current generation's FAISS index, searching with the `nprobe` `ClaimIndex.open`
+    gives it."""
     vectors = faiss.read_index(str(index_dir / read_manifest(index_dir).generation / VECTORS_FILE))
-    refresh_probes(vectors)  # as ClaimIndex.open does
+    refresh_probes(vectors)
+    return vectors
+
+
+def _index_kind(index_dir: Path) -> str:
+    vectors = _read_vectors(index_dir)
     concrete = faiss.downcast_index(vectors)
     if isinstance(concrete, faiss.IndexIVF):
         return f"IVF{concrete.nlist} nprobe {concrete.nprobe}"
@@ -128,8 +135,7 @@ def ivf_agreement(cards: int, models: dict[Backend, Any], queries: int) -> None:
 
     Compared by score, not id: many synthetic passages tie (same words, other order)."""
     index_dir, _ = corpora.built_index(cards, models["torch"])
-    ivf = faiss.read_index(str(index_dir / read_manifest(index_dir).generation / VECTORS_FILE))
-    refresh_probes(ivf)
+    ivf = _read_vectors(index_dir)
     if not isinstance(faiss.downcast_index(ivf), faiss.IndexIVF):
         return
     _, vectors = all_vectors(ivf)
