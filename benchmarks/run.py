@@ -124,9 +124,9 @@ def _read_vectors(index_dir: Path) -> faiss.Index:
 
 def _index_kind(index_dir: Path) -> str:
     vectors = _read_vectors(index_dir)
-    concrete = faiss.downcast_index(vectors)
-    if isinstance(concrete, faiss.IndexIVF):
-        return f"IVF{concrete.nlist} nprobe {concrete.nprobe}"
+    ivf = faiss.try_extract_index_ivf(vectors)
+    if ivf is not None:
+        return f"IVF{ivf.nlist} nprobe {ivf.nprobe}"
     return "flat"
 
 
@@ -136,14 +136,14 @@ def ivf_agreement(cards: int, models: dict[Backend, Any], queries: int) -> None:
     Compared by score, not id: many synthetic passages tie (same words, other order)."""
     index_dir, _ = corpora.built_index(cards, models["torch"])
     ivf = _read_vectors(index_dir)
-    if not isinstance(faiss.downcast_index(ivf), faiss.IndexIVF):
+    if faiss.try_extract_index_ivf(ivf) is None:
         return
     _, vectors = all_vectors(ivf)
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
     del vectors
     asked = models["torch"].embed([q for q, _ in labelled_questions()][:queries])
-    ivf_best, _ = ivf.search(asked, 1)
+    ivf_best, _ = ivf.search(asked, 64)  # as many as `ClaimIndex` fetches
     exact_best, _ = exact.search(asked, 1)
     found = float(np.mean(ivf_best[:, 0] >= exact_best[:, 0] - 1e-4))
     print(f"\nIVF at {cards:,} cards: found a passage as good as exact search's best for "

@@ -46,7 +46,7 @@ from index.store import (
     remove_stale,
     write_manifest,
 )
-from index.vector_index import fit_to_size, new_vector_index
+from index.vector_index import fit_to_size, new_vector_index, remove_ids
 
 Progress = Callable[[int, int], None]
 """Called with (passages embedded so far, passages to embed)."""
@@ -220,31 +220,32 @@ def _write_generation(
 
 
 def _drop_sources(conn: sqlite3.Connection, vectors: faiss.Index, names: set[str]) -> None:
+    dropped: list[int] = []
     for name in sorted(names):
         row = conn.execute("SELECT episode_key FROM sources WHERE name = ?", (name,)).fetchone()
         if row is None:
             continue
         (key,) = row
-        ids = [
+        dropped += [
             vid
             for rowid, count in conn.execute(
                 "SELECT rowid, passages FROM cards WHERE episode_key = ?", (key,)
             )
             for vid in card_vector_ids(rowid, count)
         ]
-        ids += [
+        dropped += [
             vid
             for rowid, count in conn.execute(
                 "SELECT rowid, passages FROM episodes WHERE key = ?", (key,)
             )
             for vid in commentary_vector_ids(rowid, count)
         ]
-        if ids:
-            # faiss's Python wrapper turns an id array into an IDSelectorBatch.
-            vectors.remove_ids(np.asarray(ids, dtype=np.int64))  # type: ignore[arg-type]
         conn.execute("DELETE FROM cards WHERE episode_key = ?", (key,))
         conn.execute("DELETE FROM episodes WHERE key = ?", (key,))
         conn.execute("DELETE FROM sources WHERE name = ?", (name,))
+    if dropped:
+        # Once for every dropped review: a two-stage index refills itself to remove.
+        remove_ids(vectors, np.asarray(dropped, dtype=np.int64))
 
 
 def _add_reviews(

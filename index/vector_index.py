@@ -7,23 +7,31 @@ vectors 0.38 instead of 0.59 ms of search, and half the bytes for the encode bef
 (docs/performance.md); flat indexes written before that hold float32, are searched as they are,
 and are converted by the next reindex that changes something. Above the limit the scan
 dominates a question's cost (measured in docs/performance.md: ~8 ms at 50k vectors, ~19 ms at
-100k), so the vectors move to an IVF index (inner product): k-means cells, of which a query
-scans only `nprobe`. IVF lists hold the vectors as 8-bit codes (`SQ8`, a trained range per
-dimension, not relative to their cell's centre): a quarter of float32's memory and bytes per
-question. On the labelled questions asked of corpora embedded by the real model they answered
-as many right as float16 lists (123 vs 124 of 145 at 10k cards, 119 vs 118 at 100k), and a
-loaded 100k-card index takes 355 instead of 719 MB; a question is no faster end to end (the
-decoding costs what the bytes save; docs/performance.md). IVF indexes written before
-hold float16 (`SQfp16`) or float32 (`IndexIVFFlat`) lists: they are read as they are and
-rebuilt with 8-bit lists by the next reindex that changes something. A rebuild decodes the
-8-bit codes it has and encodes them anew, adding a little error each time; rebuilds come only
-when the count doubles or halves.
+100k), so the vectors move to a two-stage index:
 
-IVF, not HNSW: an incremental reindex removes a changed review's vectors by id, which
-`IndexIVF.remove_ids` supports and an HNSW graph does not. Both kinds take the caller's 64-bit
-ids directly, and IVF's `nprobe` is saved in the file; `ClaimIndex` and each reindex set it by
-the current rule (`refresh_probes`), so a file written under an older rule searches as a new
-one would. Readers need not know which kind they hold.
+1. candidates from IVF (k-means cells, of which a question scans `nprobe`) whose lists hold
+   4-bit product-quantizer codes laid out for SIMD "fast scan" (`PQ{d/2}x4fs`, a 4-bit code
+   per 2 dimensions): scanning them costs a fraction of reading 8-bit codes;
+2. the best `CANDIDATE_FACTOR` × k candidates re-scored against the vectors as 8-bit codes
+   (`IndexRefine` over a flat `SQ8` index), so the ranking a question sees is (nearly) exact.
+
+On the labelled questions asked of corpora embedded by the real model this answered more right
+than the 8-bit IVF lists it replaced, in less time: 125 vs 123 of 145 at 10k cards (every
+cell: 126) and 120 vs 119 at 100k (every cell: 124), in 0.54 vs 0.70 ms and 1.7 vs 4.5 ms
+of search (docs/performance.md). It holds ~480 bytes per vector (96 + 384), ~25% more than 8-bit
+lists alone. IVF indexes written before hold 8-bit, float16 or float32 lists without a second
+stage: they are searched as they are (by the current probe rule) and rebuilt as two-stage by
+the next reindex that changes something.
+
+IVF, not HNSW: an incremental reindex removes a changed review's vectors by id. The fast-scan
+lists support that (`IndexIVF.remove_ids`) but the 8-bit store of the second stage is
+addressed by position, so `remove_ids` here refills it without the removed vectors, keeping
+its training: 1 s at 99k vectors, 15 s at 988k, most of it assigning each vector to its
+cell again; it is done once per reindex, in the reindex process. The caller's 64-bit
+ids live in the `IndexIDMap2` around it. `nprobe` and the candidate factor are saved in the
+file; `ClaimIndex` and each reindex set them by the current rule (`refresh_probes`), so a file
+written under an older rule searches as a new one would. Readers need not know which kind
+they hold: each is searched with `search(vectors, k)`.
 
 `fit_to_size` is called once per reindex, after vectors are added and removed: it converts
 between the kinds when the count crosses the limit (with some hysteresis), and retrains an IVF
@@ -46,17 +54,22 @@ TRAINING_POINTS_PER_CELL = 40
 
 TRAINING_ITERATIONS = 10
 
-SCAN_VECTORS = 12_000
-"""Vectors a question's IVF scan reads at the fewest: at 10k cards (99k vectors, 629 cells),
-2,991 vectors (19 cells, the rule before) answered 112 of 145 labelled questions right where
-every cell answered 126; 11,964 (76 cells) answered 124 (docs/performance.md)."""
+SCAN_VECTORS = 24_000
+"""Vectors a question's IVF scan reads at the fewest. At 10k cards (99k vectors, 629 cells)
+the fast-scan lists with 77 cells scanned answered 123 of 145 labelled questions right, with
+154 cells (24k vectors) 125, where every cell answered 126 (docs/performance.md)."""
 
-PROBE_SHARE = 16
-"""A question scans at least this fraction (1/16) of the cells: at 100k cards (988k vectors,
-1,987 cells) 62 cells (a 32nd, the rule before) answered 112 where every cell answered 124,
-124 cells 117 and 248 cells 121, at 2.7, 4.9 and 9.6 ms per answer. With a 16th, onnx there
-is 0.82x the bare PyTorch encode at a bot's pace and 1.21x at a script's; an 8th would double
-the scan (docs/performance.md)."""
+PROBE_SHARE = 8
+"""A question scans at least this fraction (1/8) of the cells: at 100k cards (988k vectors,
+1,987 cells) 125 cells answered 119 with the fast-scan lists and 250 cells 120, where every
+cell answered 124, in 1.0 and 1.6 ms of search (8-bit lists before: 119 in 4.5 ms)."""
+
+CANDIDATE_FACTOR = 16
+"""Fast-scan candidates re-scored per result wanted (`IndexRefine.k_factor`): 1,024 for the 64
+passages a question fetches. On the real-model corpus at 100k cards 8, 16 and 32 gave the same
+answers (120 of 145) in 1.63, 1.68 and 2.07 ms of search; on the stand-in corpus's questions,
+far from every passage and among many near-ties, the best passage was among them for 94%,
+96% and 98.5% (docs/performance.md)."""
 
 IdArray = npt.NDArray[np.int64]
 VectorArray = npt.NDArray[np.float32]
@@ -73,20 +86,20 @@ def new_vector_index(dimension: int) -> faiss.Index:
 def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Index:
     """`index`, or a new index holding the same ids and vectors whose kind suits their count.
 
-    Flat stays flat below `flat_limit` (default `FLAT_LIMIT`, read at call time); IVF stays
-    IVF down to half of it (so a count hovering near the limit does not rebuild at every
-    reindex) and while its cell count is within a factor of two of the ideal for its size and
-    its lists hold 8-bit codes (older float16 and float32 lists are rebuilt once).
+    Flat stays flat below `flat_limit` (default `FLAT_LIMIT`, read at call time); two-stage
+    IVF stays so down to half of it (so a count hovering near the limit does not rebuild at
+    every reindex) and while its cell count is within a factor of two of the ideal for its
+    size. Older kinds (float32 flat; IVF without a second stage) are rebuilt once.
     """
     flat_limit = FLAT_LIMIT if flat_limit is None else flat_limit
     count = index.ntotal
-    ivf = _as_ivf(index)
-    if ivf is None:
+    two_stage = _two_stage_ivf(index)
+    if two_stage is None:
         if count < flat_limit and _is_float16_flat(index):
             return index
-    elif count >= flat_limit // 2 and _is_8bit_ivf(ivf):
+    elif count >= flat_limit // 2:
         ideal = cells_for(count)
-        if ideal / 2 <= ivf.nlist <= ideal * 2:
+        if ideal / 2 <= two_stage.nlist <= ideal * 2:
             refresh_probes(index)
             return index
     ids, vectors = all_vectors(index)
@@ -94,6 +107,26 @@ def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Inde
     if count:
         fresh.add_with_ids(vectors, ids)
     return fresh
+
+
+def remove_ids(index: faiss.Index, ids: IdArray) -> None:
+    """Remove the vectors of `ids` (those present) from an index built here, in place.
+
+    FAISS removes by id from flat and IVF indexes, but not from `IndexRefine`, whose 8-bit
+    store is addressed by position: a two-stage index is emptied and refilled with the vectors
+    it keeps, in the same order, with the same training (cells, codebooks, 8-bit ranges).
+    Refilling re-encodes 8-bit codes decoded from themselves, which gives the same codes."""
+    if _two_stage_ivf(index) is None:
+        # faiss's Python wrapper turns an id array into an IDSelectorBatch.
+        index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))  # type: ignore[arg-type]
+        return
+    kept_ids, vectors = all_vectors(index)
+    keep = ~np.isin(kept_ids, ids)
+    if keep.all():
+        return
+    index.reset()
+    if keep.any():
+        index.add_with_ids(np.ascontiguousarray(vectors[keep]), kept_ids[keep])
 
 
 def cells_for(count: int) -> int:
@@ -113,42 +146,69 @@ def probes_for(cells: int, count: int) -> int:
 
 
 def refresh_probes(index: faiss.Index) -> None:
-    """Set an IVF index's `nprobe` by the current rule (`probes_for`). Files keep the `nprobe`
-    they were written with; indexes are opened and reindexed through this, so an older file
-    searches as a new one would."""
-    ivf = _as_ivf(index)
+    """Set an IVF index's `nprobe` (and a two-stage one's candidate factor) by the current
+    rule (`probes_for`). Files keep the settings they were written with; indexes are opened
+    and reindexed through this, so an older file searches as a new one would."""
+    ivf = _any_ivf(index)
     if ivf is not None:
         ivf.nprobe = probes_for(ivf.nlist, ivf.ntotal)
+    refine = _refine(index)
+    if refine is not None:
+        refine.k_factor = CANDIDATE_FACTOR
 
 
-def build_ivf(vectors: VectorArray) -> faiss.IndexIVF:
-    """An empty IVF index trained on (a sample of) `vectors`."""
+def build_ivf(vectors: VectorArray) -> faiss.Index:
+    """An empty two-stage index (fast-scan IVF candidates, re-scored against 8-bit codes),
+    trained on (a sample of) `vectors`."""
     count, dimension = vectors.shape
     cells = cells_for(count)
-    # The factory builds the coarse quantizer owned by the index (no lifetime juggling).
-    index = faiss.index_factory(dimension, f"IVF{cells},SQ8", faiss.METRIC_INNER_PRODUCT)
-    assert isinstance(index, faiss.IndexIVFScalarQuantizer)
-    # Codes of the vector itself, not of its offset from the cell's centre: all_vectors can
-    # decode a list without the centroids. The 8-bit ranges (per dimension) are trained on the
-    # same sample as the cells; a later vector outside them is clipped to them.
-    index.by_residual = False
-    index.cp.niter = TRAINING_ITERATIONS
-    sample = min(count, cells * TRAINING_POINTS_PER_CELL)
+    sample_size = min(count, cells * TRAINING_POINTS_PER_CELL)
     rng = np.random.default_rng(0)  # a rebuild of the same vectors gives the same cells
-    rows = np.sort(rng.choice(count, size=sample, replace=False))
-    index.train(np.ascontiguousarray(vectors[rows]))
-    index.nprobe = probes_for(cells, count)
+    sample = np.ascontiguousarray(vectors[np.sort(rng.choice(count, sample_size, replace=False))])
+    # Two dimensions per 4-bit code: at 384 dimensions 96 bytes a vector. With one code per
+    # 4 dimensions (48 bytes) the candidates lost 3-5 of 145 answers at 100k cards even with
+    # 4x as many re-scored (docs/performance.md).
+    subquantizers = dimension // 2 if dimension % 2 == 0 else dimension
+    scan = faiss.index_factory(
+        dimension, f"IVF{cells},PQ{subquantizers}x4fs", faiss.METRIC_INNER_PRODUCT
+    )
+    ivf = faiss.extract_index_ivf(scan)
+    ivf.cp.niter = TRAINING_ITERATIONS
+    scan.train(sample)
+    # The second stage's 8-bit ranges (per dimension) come from the same sample; a later
+    # vector outside them is clipped to them.
+    exact = faiss.IndexScalarQuantizer(
+        dimension, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
+    exact.train(sample)
+    refine = faiss.IndexRefine(scan, exact)
+    refine.k_factor = CANDIDATE_FACTOR
+    ivf.nprobe = probes_for(cells, count)
+    index = faiss.IndexIDMap2(refine)
+    _give_parts(refine, scan, exact)
+    _give_parts(index, refine)
     return index
 
 
+def _give_parts(owner: faiss.IndexRefine | faiss.IndexIDMap2, *parts: faiss.Index) -> None:
+    """Make the C++ `owner` free its `parts`, as it does once read from a file, so a Python
+    view of a part (downcast_index, extract_index_ivf) stays valid while the whole lives."""
+    owner.own_fields = True
+    for part in parts:
+        part.this.disown()  # type: ignore[attr-defined]
+
+
 def all_vectors(index: faiss.Index) -> tuple[IdArray, VectorArray]:
-    """Every (id, vector) an index built here holds, in no particular order."""
+    """Every (id, vector) an index built here holds: flat and two-stage in the order they were
+    added, IVF without a second stage (older files) in no particular order."""
     ivf = _as_ivf(index)
     if ivf is None:
-        flat = faiss.downcast_index(index)
-        assert isinstance(flat, faiss.IndexIDMap2), f"unexpected index {type(flat).__name__}"
-        ids = faiss.vector_to_array(flat.id_map).astype(np.int64)
-        inner = faiss.downcast_index(flat.index)
+        outer = faiss.downcast_index(index)
+        assert isinstance(outer, faiss.IndexIDMap2), f"unexpected index {type(outer).__name__}"
+        ids = faiss.vector_to_array(outer.id_map).astype(np.int64)
+        inner = faiss.downcast_index(outer.index)
+        if isinstance(inner, faiss.IndexRefine):
+            inner = faiss.downcast_index(inner.refine_index)
         vectors = inner.reconstruct_n(0, inner.ntotal) if inner.ntotal else _empty(index.d)
         return ids, np.ascontiguousarray(vectors, dtype=np.float32)
     lists = ivf.invlists
@@ -170,21 +230,13 @@ def all_vectors(index: faiss.Index) -> tuple[IdArray, VectorArray]:
 
 
 def _decode(ivf: faiss.IndexIVF, codes: npt.NDArray[np.uint8]) -> VectorArray:
-    """The vectors of one IVF list's codes: 8-bit (`SQ8`, built here), float16 (`SQfp16`,
-    older files) or float32 (older still, `IndexIVFFlat`)."""
+    """The vectors of one list's codes, for IVF indexes written before the two-stage kind:
+    8-bit (`SQ8`), float16 (`SQfp16`) or float32 (`IndexIVFFlat`)."""
     if isinstance(ivf, faiss.IndexIVFScalarQuantizer):
         assert not ivf.by_residual, "residual codes need their cell's centroid"
         decoded: VectorArray = ivf.sq.decode(np.ascontiguousarray(codes))
         return decoded.astype(np.float32, copy=False)
     return codes.view(np.float32).copy()  # (size, 4·d) bytes → (size, d) floats
-
-
-def _is_8bit_ivf(ivf: faiss.IndexIVF) -> bool:
-    """False for the IVF indexes written before lists held 8-bit codes (float16, float32)."""
-    return (
-        isinstance(ivf, faiss.IndexIVFScalarQuantizer)
-        and ivf.sq.qtype == faiss.ScalarQuantizer.QT_8bit
-    )
 
 
 def _is_float16_flat(index: faiss.Index) -> bool:
@@ -196,8 +248,28 @@ def _is_float16_flat(index: faiss.Index) -> bool:
 
 
 def _as_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
+    """An IVF index with the caller's ids in its lists (written before the two-stage kind)."""
     concrete = faiss.downcast_index(index)
     return concrete if isinstance(concrete, faiss.IndexIVF) else None
+
+
+def _refine(index: faiss.Index) -> faiss.IndexRefine | None:
+    concrete = faiss.downcast_index(index)
+    if not isinstance(concrete, faiss.IndexIDMap2):
+        return None
+    inner = faiss.downcast_index(concrete.index)
+    return inner if isinstance(inner, faiss.IndexRefine) else None
+
+
+def _two_stage_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
+    """The fast-scan IVF of a two-stage index, None for any other kind."""
+    refine = _refine(index)
+    return None if refine is None else faiss.extract_index_ivf(refine.base_index)
+
+
+def _any_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
+    ivf = _as_ivf(index)
+    return ivf if ivf is not None else _two_stage_ivf(index)
 
 
 def _empty(dimension: int) -> VectorArray:

@@ -1,5 +1,6 @@
-"""The FAISS index kind follows the vector count: flat while small, IVF when large, and search
-and incremental removal by id stay correct across the switch (forced at a small limit here)."""
+"""The FAISS index kind follows the vector count: flat while small, two-stage IVF when large,
+and search and incremental removal by id stay correct across the switch (forced at a small
+limit here)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from index import ClaimIndex, reindex, vector_index
 from index.store import VECTORS_FILE, read_manifest
-from index.vector_index import all_vectors, fit_to_size, new_vector_index
+from index.vector_index import all_vectors, fit_to_size, new_vector_index, remove_ids
 from tests.conftest import REPO, TEST_DATA
 from tests.fakes import HashingEmbedder
 
@@ -38,7 +39,13 @@ def _filled(count: int) -> tuple[faiss.Index, np.ndarray, np.ndarray]:
 
 
 def _is_ivf(index: faiss.Index) -> bool:
-    return isinstance(faiss.downcast_index(index), faiss.IndexIVF)
+    return faiss.try_extract_index_ivf(index) is not None
+
+
+def _stages(index: faiss.Index) -> tuple[faiss.IndexIVF, faiss.Index]:
+    """A two-stage index's fast-scan IVF and its 8-bit store (views: keep `index` alive)."""
+    refine = _refine_of(index)
+    return faiss.extract_index_ivf(refine), faiss.downcast_index(refine.refine_index)
 
 
 def test_an_index_below_the_limit_stays_flat() -> None:
@@ -86,20 +93,35 @@ def test_an_index_at_the_limit_becomes_ivf_with_every_id_and_vector() -> None:
     assert np.allclose(got_vectors[order], vectors, atol=5e-3)
 
 
-def test_ivf_lists_hold_8bit_codes_a_quarter_of_float32() -> None:
+def test_a_large_index_scans_4bit_codes_and_rescores_against_8bit_codes() -> None:
     index, _, _ = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
-    assert faiss.downcast_index(fitted).invlists.code_size == DIMENSION
+    scan, exact = _stages(fitted)
+    assert isinstance(faiss.downcast_index(scan), faiss.IndexIVFPQFastScan)
+    assert scan.code_size == DIMENSION // 4  # two dimensions per 4-bit code
+    assert exact.code_size == DIMENSION
 
 
-def test_an_older_float16_ivf_index_is_rebuilt_with_8bit_lists_and_every_vector() -> None:
+def test_a_two_stage_search_scores_candidates_by_their_8bit_vectors() -> None:
+    index, _, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    stored_ids, stored = all_vectors(fitted)
+    by_id = dict(zip(stored_ids.tolist(), stored, strict=True))
+    scores, found = fitted.search(vectors[:20], 5)
+    for question, row_scores, row_ids in zip(vectors[:20], scores, found, strict=True):
+        rescored = [float(by_id[i] @ question) for i in row_ids]
+        assert np.allclose(row_scores, rescored, atol=1e-4)
+
+
+@pytest.mark.parametrize("lists", ["SQfp16", "SQ8"])
+def test_an_older_ivf_index_is_rebuilt_as_two_stage_with_every_vector(lists: str) -> None:
     ids, vectors = _clustered(2000)
-    older = faiss.index_factory(DIMENSION, "IVF50,SQfp16", faiss.METRIC_INNER_PRODUCT)
+    older = faiss.index_factory(DIMENSION, f"IVF50,{lists}", faiss.METRIC_INNER_PRODUCT)
     older.by_residual = False
     older.train(vectors)
     older.add_with_ids(vectors, ids)
     fitted = fit_to_size(older, flat_limit=1000)  # held: the downcast view does not own it
-    assert faiss.downcast_index(fitted).invlists.code_size == DIMENSION
+    assert _stages(fitted)[1].code_size == DIMENSION
     got_ids, got_vectors = all_vectors(fitted)
     order = np.argsort(got_ids)
     assert np.array_equal(got_ids[order], ids)
@@ -120,17 +142,45 @@ def test_an_older_float32_ivf_index_still_gives_back_its_exact_vectors() -> None
 def test_ivf_search_finds_each_stored_vector_first() -> None:
     index, ids, vectors = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
-    _, found = fitted.search(vectors[:200], 1)
+    # 64, as `ClaimIndex` fetches: the fast scan's candidates are a multiple of those wanted.
+    _, found = fitted.search(vectors[:200], 64)
     assert np.array_equal(found[:, 0], ids[:200])
 
 
 def test_ivf_removal_by_id_removes_exactly_those_vectors() -> None:
     index, ids, vectors = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
-    fitted.remove_ids(ids[:50])
+    remove_ids(fitted, ids[:50])
     assert fitted.ntotal == 1950
     _, found = fitted.search(vectors[:50], 5)
     assert not set(found.ravel()) & set(ids[:50].tolist())
+
+
+def test_ivf_removal_keeps_the_other_vectors_exactly_and_their_order() -> None:
+    index, ids, _ = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    before_ids, before = all_vectors(fitted)
+    remove_ids(fitted, ids[::3])
+    after_ids, after = all_vectors(fitted)
+    kept = ~np.isin(before_ids, ids[::3])
+    assert np.array_equal(after_ids, before_ids[kept])
+    assert np.array_equal(after, before[kept])  # refilled 8-bit codes are the same codes
+
+
+def test_removing_ids_an_ivf_index_does_not_hold_changes_nothing() -> None:
+    index, ids, _ = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    remove_ids(fitted, ids[:10] + 1)  # odd ids: none stored
+    assert fitted.ntotal == 2000
+
+
+def test_removing_every_vector_leaves_an_empty_ivf_index_that_takes_more() -> None:
+    index, ids, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    remove_ids(fitted, ids)
+    assert fitted.ntotal == 0
+    fitted.add_with_ids(vectors[:5], ids[:5])
+    assert np.array_equal(fitted.search(vectors[:5], 1)[1][:, 0], ids[:5])
 
 
 def test_ivf_settings_survive_writing_and_reading(tmp_path: Path) -> None:
@@ -139,6 +189,7 @@ def test_ivf_settings_survive_writing_and_reading(tmp_path: Path) -> None:
     faiss.write_index(fitted, str(tmp_path / "v.faiss"))
     loaded = faiss.read_index(str(tmp_path / "v.faiss"))
     assert faiss.extract_index_ivf(loaded).nprobe == faiss.extract_index_ivf(fitted).nprobe
+    assert _refine_of(loaded).k_factor == vector_index.CANDIDATE_FACTOR
     assert np.array_equal(loaded.search(vectors[:20], 3)[1], fitted.search(vectors[:20], 3)[1])
 
 
@@ -150,7 +201,7 @@ def test_a_question_scans_at_least_scan_vectors_and_a_share_of_the_cells(
     cells: int, count: int
 ) -> None:
     probes = vector_index.probes_for(cells, count)
-    assert probes * count / cells >= vector_index.SCAN_VECTORS
+    assert probes * count / cells >= min(count, vector_index.SCAN_VECTORS)
     assert probes >= cells / vector_index.PROBE_SHARE
     assert probes - 1 < max(
         cells / vector_index.PROBE_SHARE, vector_index.SCAN_VECTORS * cells / count
@@ -183,14 +234,17 @@ def test_a_reindex_that_keeps_an_ivf_index_writes_the_current_probes() -> None:
     index, _, _ = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
     faiss.extract_index_ivf(fitted).nprobe = 1
-    kept = faiss.extract_index_ivf(fit_to_size(fitted, flat_limit=1000))
+    _refine_of(fitted).k_factor = 1
+    kept_index = fit_to_size(fitted, flat_limit=1000)
+    kept = faiss.extract_index_ivf(kept_index)
     assert kept.nprobe == vector_index.probes_for(kept.nlist, kept.ntotal) > 1
+    assert _refine_of(kept_index).k_factor == vector_index.CANDIDATE_FACTOR
 
 
 def test_an_ivf_index_that_shrinks_far_below_the_limit_goes_back_to_flat() -> None:
     index, ids, _ = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
-    fitted.remove_ids(ids[:1700])
+    remove_ids(fitted, ids[:1700])
     shrunk = fit_to_size(fitted, flat_limit=1000)
     assert not _is_ivf(shrunk)
     assert np.array_equal(np.sort(all_vectors(shrunk)[0]), ids[1700:])
@@ -246,6 +300,12 @@ def test_incremental_reindex_of_an_ivf_index_removes_a_deleted_reviews_cards(
     assert vectors.ntotal == index.manifest.vectors < before.vectors
     hits = index.ask("nvidia chips margin is insane google tpu", k=10).hits
     assert all(h.episode.number != 490 for h in hits)
+
+
+def _refine_of(index: faiss.Index) -> faiss.IndexRefine:
+    refine = faiss.downcast_index(faiss.downcast_index(index).index)
+    assert isinstance(refine, faiss.IndexRefine)
+    return refine
 
 
 def _vectors_file(index_dir: Path) -> Path:
