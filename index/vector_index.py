@@ -17,9 +17,9 @@ dominates a question's cost (measured in docs/performance.md: ~8 ms at 50k vecto
 
 On the labelled questions asked of corpora embedded by the real model this answered more right
 than the 8-bit IVF lists it replaced, in less time: 125 vs 123 of 145 at 10k cards (every
-cell: 126) and 120 vs 119 at 100k (every cell: 124), in 0.54 vs 0.70 ms and 1.7 vs 4.5 ms
-of search (docs/performance.md). It holds ~480 bytes per vector (96 + 384), ~25% more than 8-bit
-lists alone. IVF indexes written before hold 8-bit, float16 or float32 lists without a second
+cell: 126) and 119-120 vs 119 at 100k (every cell: 124), in 0.54 vs 0.70 ms and 1.7 vs 4.5
+ms of search (docs/performance.md). It holds 96 + 384 bytes per vector: a loaded 100k-card
+index takes 468 MB instead of 355 MB with 8-bit lists alone. IVF indexes written before hold 8-bit, float16 or float32 lists without a second
 stage: they are searched as they are (by the current probe rule) and rebuilt as two-stage by
 the next reindex that changes something.
 
@@ -28,7 +28,7 @@ lists support that (`IndexIVF.remove_ids`) but the 8-bit store of the second sta
 addressed by position, so `remove_ids` here refills it without the removed vectors, keeping
 its training: 1 s at 99k vectors, 15 s at 988k, most of it assigning each vector to its
 cell again; it is done once per reindex, in the reindex process. The caller's 64-bit
-ids live in the `IndexIDMap2` around it. `nprobe` and the candidate factor are saved in the
+ids live in the `IndexIDMap` around it. `nprobe` and the candidate factor are saved in the
 file; `ClaimIndex` and each reindex set them by the current rule (`refresh_probes`), so a file
 written under an older rule searches as a new one would. Readers need not know which kind
 they hold: each is searched with `search(vectors, k)`.
@@ -184,13 +184,15 @@ def build_ivf(vectors: VectorArray) -> faiss.Index:
     refine = faiss.IndexRefine(scan, exact)
     refine.k_factor = CANDIDATE_FACTOR
     ivf.nprobe = probes_for(cells, count)
-    index = faiss.IndexIDMap2(refine)
+    # IndexIDMap, not IDMap2: no id → position hash table (43 MB at a million vectors), which
+    # only reconstructing one vector by id would need.
+    index = faiss.IndexIDMap(refine)
     _give_parts(refine, scan, exact)
     _give_parts(index, refine)
     return index
 
 
-def _give_parts(owner: faiss.IndexRefine | faiss.IndexIDMap2, *parts: faiss.Index) -> None:
+def _give_parts(owner: faiss.IndexRefine | faiss.IndexIDMap, *parts: faiss.Index) -> None:
     """Make the C++ `owner` free its `parts`, as it does once read from a file, so a Python
     view of a part (downcast_index, extract_index_ivf) stays valid while the whole lives."""
     owner.own_fields = True
@@ -204,7 +206,7 @@ def all_vectors(index: faiss.Index) -> tuple[IdArray, VectorArray]:
     ivf = _as_ivf(index)
     if ivf is None:
         outer = faiss.downcast_index(index)
-        assert isinstance(outer, faiss.IndexIDMap2), f"unexpected index {type(outer).__name__}"
+        assert isinstance(outer, faiss.IndexIDMap), f"unexpected index {type(outer).__name__}"
         ids = faiss.vector_to_array(outer.id_map).astype(np.int64)
         inner = faiss.downcast_index(outer.index)
         if isinstance(inner, faiss.IndexRefine):
@@ -255,7 +257,7 @@ def _as_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
 
 def _refine(index: faiss.Index) -> faiss.IndexRefine | None:
     concrete = faiss.downcast_index(index)
-    if not isinstance(concrete, faiss.IndexIDMap2):
+    if not isinstance(concrete, faiss.IndexIDMap):  # or IndexIDMap2, a subclass
         return None
     inner = faiss.downcast_index(concrete.index)
     return inner if isinstance(inner, faiss.IndexRefine) else None
