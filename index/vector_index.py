@@ -19,9 +19,9 @@ On the labelled questions asked of corpora embedded by the real model this answe
 than the 8-bit IVF lists it replaced, in less time: 125 vs 123 of 145 at 10k cards (every
 cell: 126) and 119-120 vs 119 at 100k (every cell: 124), in 0.54 vs 0.70 ms and 1.7 vs 4.5
 ms of search (docs/performance.md). It holds 96 + 384 bytes per vector: a loaded 100k-card
-index takes 468 MB instead of 355 MB with 8-bit lists alone. IVF indexes written before hold 8-bit, float16 or float32 lists without a second
-stage: they are searched as they are (by the current probe rule) and rebuilt as two-stage by
-the next reindex that changes something.
+index takes 468 MB instead of 355 MB with 8-bit lists alone. IVF indexes written before hold
+8-bit, float16 or float32 lists without a second stage: they are searched as they are (by the
+current probe rule) and rebuilt as two-stage by the next reindex that changes something.
 
 IVF, not HNSW: an incremental reindex removes a changed review's vectors by id. The fast-scan
 lists support that (`IndexIVF.remove_ids`) but the 8-bit store of the second stage is

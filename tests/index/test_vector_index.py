@@ -230,6 +230,42 @@ def test_an_ivf_file_written_with_fewer_probes_is_searched_by_the_current_rule(
     assert opened.nprobe == vector_index.probes_for(opened.nlist, opened.ntotal) > 1
 
 
+def _write_as_older_8bit_ivf(index_dir: Path) -> None:
+    """Rewrite an index's vectors as the IVF kind written before two-stage search."""
+    ids, vectors = all_vectors(faiss.read_index(str(_vectors_file(index_dir))))
+    older = faiss.index_factory(vectors.shape[1], "IVF16,SQ8", faiss.METRIC_INNER_PRODUCT)
+    older.by_residual = False
+    older.train(vectors)
+    older.add_with_ids(vectors, ids)
+    older.nprobe = 1
+    faiss.write_index(older, str(_vectors_file(index_dir)))
+
+
+def test_an_older_8bit_ivf_file_serves_the_same_answers_by_the_current_rule(
+    ivf_index_dir: Path,
+) -> None:
+    questions = ("nvidia margins", "deepseek movement china", "claude code programming")
+    embedder = HashingEmbedder()
+    current = ClaimIndex.open(ivf_index_dir, embedder)
+    expected = [[h.card.id for h in current.ask(q).hits] for q in questions]
+    _write_as_older_8bit_ivf(ivf_index_dir)
+    older = ClaimIndex.open(ivf_index_dir, embedder)
+    ivf = faiss.extract_index_ivf(older.vectors)
+    assert ivf.code_size == older.vectors.d  # still the 8-bit lists, searched as they are
+    assert ivf.nprobe == vector_index.probes_for(ivf.nlist, ivf.ntotal) > 1
+    assert [[h.card.id for h in older.ask(q).hits] for q in questions] == expected
+
+
+def test_a_reindex_that_changes_something_rebuilds_an_older_ivf_file_as_two_stage(
+    all_reviews: Path, ivf_index_dir: Path
+) -> None:
+    _write_as_older_8bit_ivf(ivf_index_dir)
+    (all_reviews / "lex-fridman-490.txt").unlink()
+    reindex(all_reviews, ivf_index_dir, HashingEmbedder())
+    rebuilt = faiss.read_index(str(_vectors_file(ivf_index_dir)))
+    assert _stages(rebuilt)[1].ntotal == read_manifest(ivf_index_dir).vectors
+
+
 def test_a_reindex_that_keeps_an_ivf_index_writes_the_current_probes() -> None:
     index, _, _ = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
