@@ -174,6 +174,9 @@ def build_ivf(vectors: VectorArray) -> faiss.Index:
     )
     ivf = faiss.extract_index_ivf(scan)
     ivf.cp.niter = TRAINING_ITERATIONS
+    # Codes of the vector itself, not of its offset from the cell's centre: residual codes
+    # answered 116 instead of 120 of 145 at 100k cards, in the same time.
+    ivf.by_residual = False
     scan.train(sample)
     # The second stage's 8-bit ranges (per dimension) come from the same sample; a later
     # vector outside them is clipped to them.
