@@ -35,6 +35,7 @@ from benchmarks.contenders import FLOOR, floor_model, lockstep
 from benchmarks.generate import file_name, write_corpus
 from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
 from index.embed import Backend
+from index.evaluate import LabelledQuestion, load_questions
 from index.parse import parse_review
 from index.passages import card_passages, commentary_passages
 from index.store import VECTORS_FILE, read_manifest
@@ -48,9 +49,8 @@ BULK: Backend = "torch-bf16"
 SECTIONS = ("recall", "latency", "throughput", "incremental", "memory", "process")
 
 
-def labelled_questions() -> list[tuple[str, list[str]]]:
-    rows = [json.loads(line) for line in QUESTIONS.read_text("utf-8").splitlines() if line]
-    return [(r["question"], [e.casefold() for e in r["expect"]]) for r in rows]
+def labelled_questions() -> list[LabelledQuestion]:
+    return load_questions(QUESTIONS)
 
 
 def embedders() -> dict[Backend, SentenceTransformerEmbedder]:
@@ -94,7 +94,7 @@ def latency(sizes: list[int], queries: int, pace: str, models: dict[Backend, Any
     settle, block, described = LATENCY_PACES[pace]
     if pace == "idle":
         queries = min(queries, IDLE_QUERIES)
-    questions = [q for q, _ in labelled_questions()][:queries]
+    questions = [q.question for q in labelled_questions()][:queries]
     print(f"\n## Query latency ({pace}): `ClaimIndex.ask` end to end vs the bare PyTorch encode\n")
     print(f"Each contender in its own process; {described}.\n")
     header = "| cards | vectors | index | floor p50 / p99 |"
@@ -142,7 +142,7 @@ def ivf_agreement(cards: int, models: dict[Backend, Any], queries: int) -> None:
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
     del vectors
-    asked = models["torch"].embed([q for q, _ in labelled_questions()][:queries])
+    asked = models["torch"].embed([q.question for q in labelled_questions()][:queries])
     ivf_best, _ = ivf.search(asked, 64)  # as many as `ClaimIndex` fetches
     exact_best, _ = exact.search(asked, 1)
     found = float(np.mean(ivf_best[:, 0] >= exact_best[:, 0] - 1e-4))
@@ -324,15 +324,12 @@ def recall(models: dict[Backend, Any]) -> None:
             folder = work / backend.replace(" ", "_").replace(",", "")
             reindex(source, folder, builder)
             index = ClaimIndex.open(folder, model)
-            answers = [index.ask(q) for q, _ in questions]
+            answers = [index.ask(q.question) for q in questions]
             best = [a.hits[0].card.id if a.hits else "" for a in answers]
             reference = reference or best
-            on = [(a, e) for a, (_, e) in zip(answers, questions, strict=True) if e]
-            off = [a for a, (_, e) in zip(answers, questions, strict=True) if not e]
-            hits = sum(
-                a.answered and any(x in a.hits[0].card.headline.casefold() for x in e)
-                for a, e in on
-            )
+            on = [(a, q) for a, q in zip(answers, questions, strict=True) if q.in_scope]
+            off = [a for a, q in zip(answers, questions, strict=True) if not q.in_scope]
+            hits = sum(a.answered and q.matches(a.hits[0].card.headline) for a, q in on)
             abstained = sum(not a.answered for a in off)
             same = np.mean([x == y for x, y in zip(best, reference, strict=True)])
             print(f"| {backend} | {hits}/{len(on)} = {hits / len(on):.1%} | "
