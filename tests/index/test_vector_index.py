@@ -5,6 +5,7 @@ limit here)."""
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import faiss
@@ -111,6 +112,16 @@ def test_a_two_stage_search_scores_candidates_by_their_8bit_vectors() -> None:
     for question, row_scores, row_ids in zip(vectors[:20], scores, found, strict=True):
         rescored = [float(by_id[i] @ question) for i in row_ids]
         assert np.allclose(row_scores, rescored, atol=1e-4)
+
+
+def test_a_two_stage_index_answers_threads_at_once_as_it_answers_one() -> None:
+    index, _, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    expected_scores, expected_ids = fitted.search(vectors[:200], 64)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda row: fitted.search(vectors[row : row + 1], 64), range(200)))
+    assert np.array_equal(np.concatenate([ids for _, ids in got]), expected_ids)
+    assert np.array_equal(np.concatenate([scores for scores, _ in got]), expected_scores)
 
 
 @pytest.mark.parametrize("lists", ["SQfp16", "SQ8"])
