@@ -178,6 +178,46 @@ def test_ivf_removal_keeps_the_other_vectors_exactly_and_their_order() -> None:
     assert np.array_equal(after, before[kept])  # refilled 8-bit codes are the same codes
 
 
+def _cell_by_id(index: faiss.Index) -> dict[int, int]:
+    """Each id's IVF cell in a two-stage index (its lists hold row numbers of the id map)."""
+    scan, _ = _stages(index)
+    ids = faiss.vector_to_array(faiss.downcast_index(index).id_map)
+    lists = scan.invlists
+    return {
+        int(ids[row]): cell
+        for cell in range(scan.nlist)
+        for row in faiss.rev_swig_ptr(lists.get_ids(cell), lists.list_size(cell))
+    }
+
+
+def test_ivf_removal_keeps_every_other_vector_in_its_cell_and_finds_it() -> None:
+    index, ids, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    before = _cell_by_id(fitted)
+    removed = set(ids[::3].tolist())
+    remove_ids(fitted, ids[::3])
+    assert _cell_by_id(fitted) == {i: c for i, c in before.items() if i not in removed}
+    _, found = fitted.search(vectors[1:600:3], 64)
+    assert np.array_equal(found[:, 0], ids[1:600:3])
+
+
+def test_ivf_removal_then_additions_survive_writing_and_reading(tmp_path: Path) -> None:
+    index, ids, vectors = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    remove_ids(fitted, ids[:500])
+    # Around the same centres (8-bit ranges are trained once), with odd ids: new to the index.
+    new_ids, new_vectors = _clustered(2300)[0][2000:] + 1, _clustered(2300)[1][2000:]
+    fitted.add_with_ids(new_vectors, new_ids)
+    faiss.write_index(fitted, str(tmp_path / "v.faiss"))
+    loaded = faiss.read_index(str(tmp_path / "v.faiss"))
+    assert loaded.ntotal == 1800
+    _, kept = loaded.search(vectors[500:700], 64)
+    _, added = loaded.search(new_vectors[:200], 64)
+    assert np.array_equal(kept[:, 0], ids[500:700])
+    assert np.array_equal(added[:, 0], new_ids[:200])
+    assert not set(all_vectors(loaded)[0].tolist()) & set(ids[:500].tolist())
+
+
 def test_removing_ids_an_ivf_index_does_not_hold_changes_nothing() -> None:
     index, ids, _ = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
