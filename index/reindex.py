@@ -244,7 +244,7 @@ def _drop_sources(conn: sqlite3.Connection, vectors: faiss.Index, names: set[str
         conn.execute("DELETE FROM episodes WHERE key = ?", (key,))
         conn.execute("DELETE FROM sources WHERE name = ?", (name,))
     if dropped:
-        # Once for every dropped review: a two-stage index refills itself to remove.
+        # Once for every dropped review: removing from a large index walks all its lists.
         remove_ids(vectors, np.asarray(dropped, dtype=np.int64))
 
 

@@ -175,7 +175,7 @@ def test_ivf_removal_keeps_the_other_vectors_exactly_and_their_order() -> None:
     after_ids, after = all_vectors(fitted)
     kept = ~np.isin(before_ids, ids[::3])
     assert np.array_equal(after_ids, before_ids[kept])
-    assert np.array_equal(after, before[kept])  # refilled 8-bit codes are the same codes
+    assert np.array_equal(after, before[kept])  # the kept 8-bit codes, untouched
 
 
 def _cell_by_id(index: faiss.Index) -> dict[int, int]:
