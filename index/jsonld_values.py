@@ -73,6 +73,9 @@ def text_of(value: Any, keep_lines: bool = False) -> str | None:
         value = f"{value:g}"
     if not isinstance(value, str):
         return None
+    # The review parser drops byte-order marks wherever they are in a line: a field holding
+    # only one is as empty as a blank one, not a claim whose written line would read empty.
+    value = value.replace("\ufeff", "")
     text = value.strip() if keep_lines else one_line(value)
     return text or None
 

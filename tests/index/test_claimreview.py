@@ -315,7 +315,8 @@ _ANY_TEXT = st.text(
 _ANY_CLAIMREVIEW = st.fixed_dictionaries(
     {
         "@type": st.just("ClaimReview"),
-        "claimReviewed": _ANY_TEXT.filter(str.strip),
+        # Not blank, as the review parser sees lines: without white space and byte-order marks.
+        "claimReviewed": _ANY_TEXT.filter(lambda t: t.replace("\ufeff", "").strip()),
         "reviewBody": st.lists(_ANY_TEXT, max_size=4).map("\n".join),
         "reviewRating": st.fixed_dictionaries(
             {
@@ -350,6 +351,7 @@ VALID = {
     [
         ({k: v for k, v in VALID.items() if k != "claimReviewed"}, "claimReviewed"),
         ({**VALID, "claimReviewed": "  "}, "claimReviewed"),
+        ({**VALID, "claimReviewed": "\ufeff"}, "claimReviewed"),
         ({k: v for k, v in VALID.items() if k != "reviewRating"}, "reviewRating"),
         ({**VALID, "reviewRating": {"@type": "Rating"}}, "reviewRating.alternateName"),
         ({**VALID, "reviewRating": {"alternateName": " — "}}, "reviewRating.alternateName"),
