@@ -109,14 +109,15 @@ def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Inde
 
 def remove_ids(index: faiss.Index, ids: IdArray) -> None:
     """Remove the vectors of `ids` (those present) from an index built here, in place."""
-    if _two_stage_ivf(index) is None:
+    refine = _refine(index)
+    if refine is None:
         # faiss's Python wrapper turns an id array into an IDSelectorBatch.
         index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))  # type: ignore[arg-type]
     else:
-        _remove_from_two_stage(index, ids)
+        _remove_from_two_stage(index, refine, ids)
 
 
-def _remove_from_two_stage(index: faiss.Index, ids: IdArray) -> None:
+def _remove_from_two_stage(index: faiss.Index, refine: faiss.IndexRefine, ids: IdArray) -> None:
     """FAISS cannot remove from `IndexRefine`: its 8-bit store is addressed by row, and the
     fast-scan lists hold row numbers. Each part is compacted here instead: the rows leave the
     store (`remove_ids`, which keeps the others in order) and the lists, whose entries are
@@ -124,9 +125,8 @@ def _remove_from_two_stage(index: faiss.Index, ids: IdArray) -> None:
     follow. Every other vector keeps its codes and its cell. 100 vectors of 988k: 0.22 s;
     emptying and refilling the index took 15 s (each vector's cell found again)."""
     outer = faiss.downcast_index(index)
-    refine = _refine(index)
-    scan = _two_stage_ivf(index)
-    assert isinstance(outer, faiss.IndexIDMap) and refine is not None and scan is not None
+    assert isinstance(outer, faiss.IndexIDMap)  # as `_refine` found it
+    scan = faiss.extract_index_ivf(refine.base_index)
     stored = faiss.vector_to_array(outer.id_map)
     rows = np.flatnonzero(np.isin(stored, ids))  # ascending
     if not len(rows):
