@@ -29,10 +29,9 @@ import faiss
 import numpy as np
 
 from benchmarks import corpora
-from benchmarks.run import QUESTIONS, REPO
+from benchmarks.run import QUESTIONS, REPO, right_first
 from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
-from index.evaluate import LabelledQuestion, load_questions
-from index.models import Answer
+from index.evaluate import load_questions
 
 REAL_REVIEWS = (REPO / "data" / "reviews", REPO / "tests" / "data" / "reviews")
 
@@ -61,10 +60,6 @@ def built(cards: int, question_model: SentenceTransformerEmbedder) -> Path:
     return work / "index"
 
 
-def _right(answer: Answer, question: LabelledQuestion) -> bool:
-    return bool(answer.hits) and question.matches(answer.hits[0].card.headline)
-
-
 def compare(index: ClaimIndex, probes: Sequence[int] | None = None) -> None:
     """One row per `nprobe` (default: the index's own, ×2, ×4, ×8, ÷2): how the labelled
     questions fare, against every cell scanned."""
@@ -89,8 +84,8 @@ def compare(index: ClaimIndex, probes: Sequence[int] | None = None) -> None:
         best = [a.hits[0].card.id if a.hits else "" for a in answers]
         exhaustive = exhaustive or best
         pairs = list(zip(answers, questions, strict=True))
-        answered = sum(a.answered and _right(a, q) for a, q in pairs if q.in_scope)
-        first = sum(_right(a, q) for a, q in pairs if q.in_scope)
+        answered = sum(a.answered and right_first(a, q) for a, q in pairs if q.in_scope)
+        first = sum(right_first(a, q) for a, q in pairs if q.in_scope)
         abstained = sum(not a.answered for a, q in pairs if not q.in_scope)
         same = np.mean([x == y for x, y in zip(best, exhaustive, strict=True)])
         label = (
