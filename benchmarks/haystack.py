@@ -11,6 +11,7 @@ exact search did). Printed as a Markdown table; results in docs/performance.md.
 
     .venv/bin/python -m benchmarks.haystack                  # 10k cards (~4 min the first time)
     .venv/bin/python -m benchmarks.haystack --cards 100000   # ~40 min the first time
+    .venv/bin/python -m benchmarks.haystack --after-change   # ... after the real reviews change
 """
 
 from __future__ import annotations
@@ -99,15 +100,48 @@ def compare(index: ClaimIndex, probes: Sequence[int] | None = None) -> None:
     ivf.nprobe = own
 
 
+def changed_copy(index_dir: Path, work: Path, model: SentenceTransformerEmbedder) -> Path:
+    """A copy of the corpus in `work` whose real reviews changed (a blank line appended) and
+    were reindexed incrementally: their vectors removed, then added anew, as a moderator's
+    edit does. The labelled questions are all about these reviews."""
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(index_dir, work / "index")
+    reviews = work / "reviews"
+    reviews.mkdir()
+    for path in (index_dir.parent / "reviews").iterdir():
+        (reviews / path.name).symlink_to(path.resolve())
+    for folder in REAL_REVIEWS:
+        for path in folder.iterdir():
+            (reviews / path.name).unlink(missing_ok=True)
+            (reviews / path.name).write_text(path.read_text("utf-8") + "\n\n", "utf-8")
+    started = time.perf_counter()
+    summary = reindex(reviews, work / "index", model)
+    print(f"changed and reindexed: {', '.join(summary.changed)} in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+    return work / "index"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="IVF vs exhaustive search, real-model corpus")
     parser.add_argument("--cards", type=int, default=10000)
     parser.add_argument(
         "--probes", type=int, nargs="+", help="nprobe values (default: own, ×2, ×4, ×8, ÷2)"
     )
+    parser.add_argument(
+        "--after-change", action="store_true",
+        help="ask a copy whose real reviews changed and were reindexed incrementally",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     model = SentenceTransformerEmbedder(backend="onnx", cache_dir=corpora.MODEL_CACHE)
-    compare(ClaimIndex.open(built(args.cards, model), model), args.probes)
+    index_dir = built(args.cards, model)
+    if args.after_change:
+        work = corpora.CACHE / f"haystack-{args.cards}-changed"
+        try:
+            compare(ClaimIndex.open(changed_copy(index_dir, work, model), model), args.probes)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
+    compare(ClaimIndex.open(index_dir, model), args.probes)
 
 
 if __name__ == "__main__":

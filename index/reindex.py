@@ -46,7 +46,7 @@ from index.store import (
     remove_stale,
     write_manifest,
 )
-from index.vector_index import fit_to_size, new_vector_index, remove_ids
+from index.vector_index import add_vectors, fit_to_size, new_vector_index, remove_ids
 
 Progress = Callable[[int, int], None]
 """Called with (passages embedded so far, passages to embed)."""
@@ -296,7 +296,7 @@ def _add_reviews(
             progress(start, len(texts))
         chosen = order[start : start + EMBED_CHUNK]
         chunk = embedder.embed([texts[i] for i in chosen])
-        vectors.add_with_ids(chunk, np.asarray([ids[i] for i in chosen], dtype=np.int64))
+        add_vectors(vectors, chunk, np.asarray([ids[i] for i in chosen], dtype=np.int64))
     if progress:
         progress(len(texts), len(texts))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -14,7 +15,13 @@ import pytest
 
 from index import ClaimIndex, reindex, vector_index
 from index.store import VECTORS_FILE, read_manifest
-from index.vector_index import all_vectors, fit_to_size, new_vector_index, remove_ids
+from index.vector_index import (
+    add_vectors,
+    all_vectors,
+    fit_to_size,
+    new_vector_index,
+    remove_ids,
+)
 from tests.conftest import REPO, TEST_DATA
 from tests.fakes import HashingEmbedder
 
@@ -201,13 +208,44 @@ def test_ivf_removal_keeps_every_other_vector_in_its_cell_and_finds_it() -> None
     assert np.array_equal(found[:, 0], ids[1:600:3])
 
 
+def _fast_scan_codes(index: faiss.Index) -> dict[int, bytes]:
+    """Each row's 4-bit codes as the fast-scan lists hold them, unpacked."""
+    ivf, _ = _stages(index)
+    assert ivf.invlists is not None
+    lists: Any = faiss.downcast_InvertedLists(ivf.invlists)
+    packer = lists.packer
+    stored: dict[int, bytes] = {}
+    for cell in range(ivf.nlist):
+        size = lists.list_size(cell)
+        if not size:
+            continue
+        blocks = -(-size // packer.nvec)
+        codes = faiss.rev_swig_ptr(lists.get_codes(cell), blocks * packer.block_size)
+        rows = faiss.rev_swig_ptr(lists.get_ids(cell), size).tolist()
+        for offset, row in enumerate(rows):
+            code = packer.unpack_1(codes.reshape(blocks, packer.block_size), offset)
+            stored[row] = code.tobytes()
+    return stored
+
+
+def test_vectors_added_after_a_removal_are_stored_with_their_own_codes() -> None:
+    index, ids, _ = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    remove_ids(fitted, ids[:500])  # leaves the moved entries' old codes past each list's end
+    new_ids, new_vectors = _clustered(2300)[0][2000:] + 1, _clustered(2300)[1][2000:]
+    add_vectors(fitted, new_vectors, new_ids)
+    own = faiss.downcast_index(_refine_of(fitted).base_index).pq.compute_codes(new_vectors)
+    stored = _fast_scan_codes(fitted)
+    assert [stored[row] for row in range(1500, 1800)] == [code.tobytes() for code in own]
+
+
 def test_ivf_removal_then_additions_survive_writing_and_reading(tmp_path: Path) -> None:
     index, ids, vectors = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
     remove_ids(fitted, ids[:500])
     # Around the same centres (8-bit ranges are trained once), with odd ids: new to the index.
     new_ids, new_vectors = _clustered(2300)[0][2000:] + 1, _clustered(2300)[1][2000:]
-    fitted.add_with_ids(new_vectors, new_ids)
+    add_vectors(fitted, new_vectors, new_ids)
     faiss.write_index(fitted, str(tmp_path / "v.faiss"))
     loaded = faiss.read_index(str(tmp_path / "v.faiss"))
     assert loaded.ntotal == 1800
