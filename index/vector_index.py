@@ -12,7 +12,7 @@ dominates a question's cost (measured in docs/performance.md: ~8 ms at 50k vecto
 1. candidates from IVF (k-means cells, of which a question scans `nprobe`) whose lists hold
    4-bit product-quantizer codes laid out for SIMD "fast scan" (`PQ{d/2}x4fs`, a 4-bit code
    per 2 dimensions): scanning them costs a fraction of reading 8-bit codes;
-2. the best `CANDIDATE_FACTOR` × k candidates re-scored against the vectors as 8-bit codes
+2. the best `candidate_factor` × k candidates re-scored against the vectors as 8-bit codes
    (`IndexRefine` over a flat `SQ8` index), so the ranking a question sees is (nearly) exact.
 
 On the labelled questions asked of corpora embedded by the real model this answered more right
@@ -69,6 +69,13 @@ passages a question fetches. On the real-model corpus at 100k cards 8, 16 and 32
 answers (120 of 145) in 1.63, 1.68 and 2.07 ms of search; on the stand-in corpus's questions,
 far from every passage and among many near-ties, the best passage was among them for 94%,
 96% and 98.5% (docs/performance.md)."""
+
+SMALL_SCAN_CANDIDATE_FACTOR = 8
+"""The candidate factor of a question that scans at most `2 * SCAN_VECTORS` vectors: fewer
+4-bit scores compete, so fewer candidates hold the best ones. At 10k cards (24k vectors
+scanned) 8 and 16 gave the same best card for all 194 labelled questions, the same best
+passage as exact search for as many (96.4% real-model, 98.5% stand-in corpus), in 0.85 vs
+1.0-1.2 ms per answer (docs/performance.md)."""
 
 IdArray = npt.NDArray[np.int64]
 VectorArray = npt.NDArray[np.float32]
@@ -218,8 +225,14 @@ def refresh_probes(index: faiss.Index) -> None:
     if ivf is not None:
         ivf.nprobe = probes_for(ivf.nlist, ivf.ntotal)
     refine = _refine(index)
-    if refine is not None:
-        refine.k_factor = CANDIDATE_FACTOR
+    if refine is not None and ivf is not None:
+        refine.k_factor = candidate_factor(ivf.nprobe, ivf.nlist, ivf.ntotal)
+
+
+def candidate_factor(probes: int, cells: int, count: int) -> int:
+    """Candidates re-scored per result wanted, for a scan of `probes` of `cells` cells."""
+    scanned = probes * count / max(cells, 1)
+    return SMALL_SCAN_CANDIDATE_FACTOR if scanned <= 2 * SCAN_VECTORS else CANDIDATE_FACTOR
 
 
 def build_ivf(vectors: VectorArray) -> faiss.Index:
@@ -250,8 +263,8 @@ def build_ivf(vectors: VectorArray) -> faiss.Index:
     )
     exact.train(sample)
     refine = faiss.IndexRefine(scan, exact)
-    refine.k_factor = CANDIDATE_FACTOR
     ivf.nprobe = probes_for(cells, count)
+    refine.k_factor = candidate_factor(ivf.nprobe, cells, count)
     # IndexIDMap, not IDMap2: no id → position hash table (43 MB at a million vectors), which
     # only reconstructing one vector by id would need.
     index = faiss.IndexIDMap(refine)

@@ -278,7 +278,7 @@ def test_ivf_settings_survive_writing_and_reading(tmp_path: Path) -> None:
     faiss.write_index(fitted, str(tmp_path / "v.faiss"))
     loaded = faiss.read_index(str(tmp_path / "v.faiss"))
     assert faiss.extract_index_ivf(loaded).nprobe == faiss.extract_index_ivf(fitted).nprobe
-    assert _refine_of(loaded).k_factor == vector_index.CANDIDATE_FACTOR
+    assert _refine_of(loaded).k_factor == _refine_of(fitted).k_factor > 1
     assert np.array_equal(loaded.search(vectors[:20], 3)[1], fitted.search(vectors[:20], 3)[1])
 
 
@@ -299,6 +299,19 @@ def test_a_question_scans_at_least_scan_vectors_and_a_share_of_the_cells(
 
 def test_probes_never_exceed_the_cells() -> None:
     assert vector_index.probes_for(100, 4_000) == 100
+
+
+def test_a_scan_of_few_vectors_rescores_fewer_candidates_per_result() -> None:
+    # 10k cards: 153 of 629 cells, ~24k of 99k vectors scanned.
+    assert vector_index.candidate_factor(153, 629, 99_024) == (
+        vector_index.SMALL_SCAN_CANDIDATE_FACTOR
+    )
+
+
+def test_a_scan_of_many_vectors_rescores_the_full_candidate_factor() -> None:
+    # 100k cards: 249 of 1,987 cells, ~124k of 988k vectors scanned.
+    assert vector_index.candidate_factor(249, 1_987, 987_636) == vector_index.CANDIDATE_FACTOR
+    assert vector_index.CANDIDATE_FACTOR > vector_index.SMALL_SCAN_CANDIDATE_FACTOR
 
 
 @pytest.fixture
@@ -363,7 +376,9 @@ def test_a_reindex_that_keeps_an_ivf_index_writes_the_current_probes() -> None:
     kept_index = fit_to_size(fitted, flat_limit=1000)
     kept = faiss.extract_index_ivf(kept_index)
     assert kept.nprobe == vector_index.probes_for(kept.nlist, kept.ntotal) > 1
-    assert _refine_of(kept_index).k_factor == vector_index.CANDIDATE_FACTOR
+    assert _refine_of(kept_index).k_factor == vector_index.candidate_factor(
+        kept.nprobe, kept.nlist, kept.ntotal
+    )
 
 
 def test_an_ivf_index_that_shrinks_far_below_the_limit_goes_back_to_flat() -> None:
