@@ -110,6 +110,18 @@ def test_a_large_index_scans_4bit_codes_and_rescores_against_8bit_codes() -> Non
     assert exact.code_size == DIMENSION
 
 
+def test_a_built_two_stage_index_owns_both_stages_as_a_read_one_does(tmp_path: Path) -> None:
+    index, _, _ = _filled(2000)
+    fitted = fit_to_size(index, flat_limit=1000)
+    faiss.write_index(fitted, str(tmp_path / "v.faiss"))
+    loaded = faiss.read_index(str(tmp_path / "v.faiss"))
+    for whole in (fitted, loaded):
+        refine = _refine_of(whole)
+        # IndexRefine's destructor frees each stage only under its own flag.
+        assert (refine.own_fields, refine.own_refine_index) == (True, True)
+        assert faiss.downcast_index(whole).own_fields
+
+
 def test_a_two_stage_search_scores_candidates_by_their_8bit_vectors() -> None:
     index, _, vectors = _filled(2000)
     fitted = fit_to_size(index, flat_limit=1000)
