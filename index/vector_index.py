@@ -122,10 +122,11 @@ def add_vectors(index: faiss.Index, vectors: VectorArray, ids: IdArray) -> None:
     slots after each list's last entry, which it takes to be zero; a removal leaves the
     moved entries' old codes there (faiss-cpu 1.15), and vectors added over them got codes
     that were neither theirs nor the old ones', so a question found them late or not at all.
-    Those slots are cleared first: ~10 ms at 1,987 lists, and it also mends files written
-    before this was done. Before, after the real reviews changed and were re-added to the
-    real-model corpora, 94 instead of 125 of 145 labelled questions were answered right at
-    10k cards, 63 instead of 119 at 100k (docs/performance.md)."""
+    Those slots are cleared first (~10 ms at 1,987 lists), in files written before this was
+    done too; codes already written over stay wrong until a full rebuild. Before, after the
+    real reviews changed and were re-added to the real-model corpora, 94 instead of 125 of
+    145 labelled questions were answered right at 10k cards, 63 instead of 119 at 100k
+    (docs/performance.md)."""
     ivf = _two_stage_ivf(index)
     if ivf is not None:
         _clear_free_slots(ivf)
