@@ -87,7 +87,10 @@ def reindex(
         summary = ReindexSummary()
         usable = _usable_index(index_dir, embedder, layout, summary)
         old = usable.manifest if usable is not None else None
-        remove_stale(index_dir, keep={old.generation} if old else set())
+        # What the manifest names keeps serving until the swap, even when this reindex
+        # cannot build on it (another model or layout: a full rebuild).
+        published = _published_generation(index_dir)
+        remove_stale(index_dir, keep=published)
         sources = old_sources(index_dir, old)
         plan = plan_reindex(reviews_dir, sources, summary)
         if old is not None and not summary.changed_anything:
@@ -109,7 +112,7 @@ def reindex(
         write_manifest(index_dir, manifest, check)
         check("after-swap")
         # Keep the previous generation: a reader that opened it a moment ago can finish.
-        remove_stale(index_dir, keep={manifest.generation} | ({old.generation} if old else set()))
+        remove_stale(index_dir, keep={manifest.generation} | published)
         summary.version, summary.episodes, summary.cards = (
             manifest.version,
             manifest.episodes,
@@ -137,6 +140,14 @@ def _usable_index(
         if (index_dir / "manifest.json").exists():
             summary.full_rebuild, summary.rebuild_reason = True, str(exc)
         return None
+
+
+def _published_generation(index_dir: Path) -> set[str]:
+    """The generation the manifest names, while the manifest can be read (empty otherwise)."""
+    try:
+        return {read_manifest(index_dir).generation}
+    except IndexUnusableError:
+        return set()
 
 
 def _last_version(index_dir: Path) -> int:

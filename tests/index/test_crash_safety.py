@@ -79,6 +79,25 @@ def test_a_reindex_killed_at_a_stage_serves_the_old_index_before_the_swap_and_th
     _assert_recovers_to_b(index_at_a, corpora, generation_before)
 
 
+@pytest.mark.parametrize("stage", ["start", "embedded", "before-swap"])
+def test_a_full_rebuild_killed_before_its_swap_serves_the_old_index(
+    stage: str, corpora: Corpora, index_dir: Path
+) -> None:
+    # Built with the older one-vector layout, which readers serve and a reindex with the
+    # current layout rebuilds in full.
+    reindex(corpora.a, index_dir, HashingEmbedder(), layout="single-v1")
+    before = served(index_dir)
+    done = subprocess.run(
+        _child(index_dir, corpora.b, options=("--kill-at", stage)),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert served(index_dir) == before
+
+
 def test_reindexes_killed_at_random_moments_always_leave_exactly_a_or_b(
     corpora: Corpora, index_at_a: Path
 ) -> None:
