@@ -60,11 +60,15 @@ class _Line:
 
 def parse_review(path: Path) -> ParsedReview:
     """Parse one review file; raise `ReviewFormatError` if it does not follow the format."""
+    return parse_review_bytes(read_review_file(path), path)
+
+
+def read_review_file(path: Path) -> bytes:
+    """A review file's bytes; `ReviewFormatError` if it cannot be read (gone, no permission)."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ReviewFormatError(path, f"cannot read the file ({exc.strerror})") from exc
-    return parse_review_bytes(data, path)
 
 
 def parse_review_bytes(data: bytes, path: Path | str) -> ParsedReview:

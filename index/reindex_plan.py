@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index.errors import ReviewFormatError
 from index.models import ParsedReview
-from index.parse import parse_review_bytes
+from index.parse import parse_review_bytes, read_review_file
 from index.store import DATABASE_FILE, Manifest, connect
 
 REVIEW_SUFFIXES = (".txt", ".md")
@@ -80,14 +80,16 @@ def plan_reindex(
     for path in review_files(reviews_dir):
         name = path.name
         present.add(name)
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
         previous = old_sources.get(name)
-        if previous is not None and previous[0] == digest:
-            plan.keep[name] = digest
-            summary.unchanged += 1
-            continue
         try:
+            # Moved or made unreadable after the listing (a sync or `git pull` mid-reindex):
+            # reported like a broken file, not a reason to index none of the others.
+            data = read_review_file(path)
+            digest = hashlib.sha256(data).hexdigest()
+            if previous is not None and previous[0] == digest:
+                plan.keep[name] = digest
+                summary.unchanged += 1
+                continue
             review = parse_review_bytes(data, path)
         except ReviewFormatError as exc:
             summary.failed.append(exc)

@@ -15,6 +15,7 @@ from index import (
     ReindexBusyError,
     parse_review,
     reindex,
+    reindex_plan,
 )
 from index.passages import card_passages, commentary_passages
 from index.store import LOCK_FILE, read_manifest, reindex_lock
@@ -129,6 +130,40 @@ def test_a_file_broken_by_an_edit_keeps_its_last_good_version_serving(
     # Restoring the file matches the kept hash: nothing to re-embed, nothing changed.
     shutil.copy(REFERENCE_REVIEW, path)
     assert reindex(reviews_dir, index_dir, embedder).changed == []
+
+
+def _listing_then_removing(monkeypatch: pytest.MonkeyPatch, gone: Path) -> None:
+    """The folder is listed with `gone` in it, which another process then removes (a sync
+    or `git pull` while the reindex runs)."""
+    listing = reindex_plan.review_files
+
+    def racing(folder: Path) -> list[Path]:
+        files = listing(folder)
+        gone.unlink()
+        return files
+
+    monkeypatch.setattr(reindex_plan, "review_files", racing)
+
+
+def test_a_new_file_gone_after_the_listing_is_reported_and_the_others_are_indexed(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _listing_then_removing(monkeypatch, _add_second(reviews_dir))
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert summary.added == ["lex-fridman-490.txt"]
+    [error] = summary.failed
+    assert error.path.name == "lex-fridman-491.txt" and "cannot read the file" in str(error)
+
+
+def test_an_indexed_file_that_cannot_be_read_keeps_its_last_version_serving(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second = _add_second(reviews_dir)
+    reindex(reviews_dir, index_dir, embedder)
+    _listing_then_removing(monkeypatch, second)
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert [e.path.name for e in summary.failed] == ["lex-fridman-491.txt"]
+    assert summary.removed == [] and ClaimIndex.open(index_dir, embedder).manifest.episodes == 2
 
 
 def test_two_files_reviewing_the_same_episode_keep_the_first(
