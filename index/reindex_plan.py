@@ -2,8 +2,8 @@
 the current index was built (by content hash), parsed and checked before anything is written.
 
 A file that fails to parse is reported in the summary and, if an earlier version of it was
-indexed, that version is kept; two files reviewing the same episode are refused, the later
-name reported.
+indexed, that version is kept; of two files reviewing the same episode, the one already
+indexed (else the earlier name) keeps it and the other is reported.
 """
 
 from __future__ import annotations
@@ -112,26 +112,39 @@ def plan_reindex(
 def _reject_duplicate_episodes(
     plan: ReindexPlan, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
 ) -> None:
-    """Two files may not review the same episode: the later name is reported and skipped."""
-    owners = {old_sources[n][1]: n for n in plan.keep}
-    for name in sorted(plan.parsed):
-        review = plan.parsed[name][1]
-        key = review.episode.key
-        if key in owners and owners[key] != name:
-            del plan.parsed[name]
-            for bucket in (summary.added, summary.changed):
-                if name in bucket:
-                    bucket.remove(name)
-            summary.failed.append(
-                ReviewFormatError(
-                    review.episode.source_file,
-                    f"reviews the same episode ({review.episode.display_name}) as {owners[key]}; "
-                    "remove one of the two files",
-                    1,
-                )
+    """Two files may not review the same episode. A file whose indexed version keeps serving
+    (unchanged, or its new version refused) keeps the episode; then files already indexed
+    before new ones, each by name: a later claimant is reported and skipped, and keeps its
+    last indexed version if it has one. That version claims its own episode again, which may
+    refuse a file accepted before it, so the check starts over after each refusal (refusals
+    are rare; each pass is linear)."""
+    while (refused := _first_duplicate(plan, old_sources)) is not None:
+        name, owner = refused
+        review = plan.parsed.pop(name)[1]
+        for bucket in (summary.added, summary.changed):
+            if name in bucket:
+                bucket.remove(name)
+        summary.failed.append(
+            ReviewFormatError(
+                review.episode.source_file,
+                f"reviews the same episode ({review.episode.display_name}) as {owner}; "
+                "remove one of the two files",
+                1,
             )
-            if name in old_sources:
-                plan.drop.discard(name)
-                plan.keep[name] = old_sources[name][0]
-            continue
-        owners[key] = name
+        )
+        if name in old_sources:
+            plan.drop.discard(name)
+            plan.keep[name] = old_sources[name][0]
+
+
+def _first_duplicate(
+    plan: ReindexPlan, old_sources: dict[str, tuple[str, str]]
+) -> tuple[str, str] | None:
+    """The first parsed file whose episode another file holds, with that file's name."""
+    owners = {old_sources[n][1]: n for n in plan.keep}
+    for name in sorted(plan.parsed, key=lambda n: (n not in old_sources, n)):
+        key = plan.parsed[name][1].episode.key
+        owner = owners.setdefault(key, name)
+        if owner != name:
+            return name, owner
+    return None

@@ -176,6 +176,33 @@ def test_two_files_reviewing_the_same_episode_keep_the_first(
     assert "same episode" in str(error) and "lex-fridman-490.txt" in str(error)
 
 
+def test_an_edited_review_keeps_its_episode_against_a_new_file_for_the_same_one(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    reindex(reviews_dir, index_dir, embedder)
+    edited = reviews_dir / REFERENCE_REVIEW.name
+    edited.write_text(edited.read_text("utf-8") + "\n\n", "utf-8")
+    shutil.copy(REFERENCE_REVIEW, reviews_dir / "aa-copy.txt")  # sorts before the indexed one
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert summary.changed == [edited.name] and summary.added == []
+    assert [e.path.name for e in summary.failed] == ["aa-copy.txt"]
+    assert ClaimIndex.open(index_dir, embedder).manifest.episodes == 1
+
+
+def test_a_refused_edits_last_version_keeps_its_episode_against_a_new_file(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    second = _add_second(reviews_dir)
+    reindex(reviews_dir, index_dir, embedder)
+    first = reviews_dir / REFERENCE_REVIEW.name
+    first.write_text(SECOND_REVIEW, "utf-8")  # now claims the second file's episode: refused
+    (reviews_dir / "zz-490.txt").write_text(REFERENCE_REVIEW.read_text("utf-8"), "utf-8")
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert sorted(e.path.name for e in summary.failed) == [first.name, "zz-490.txt"]
+    served = {s.episode.source_name for s in ClaimIndex.open(index_dir, embedder).episodes()}
+    assert served == {first.name, second.name}
+
+
 class _Crash(Exception):
     pass
 
