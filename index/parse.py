@@ -198,6 +198,11 @@ class _ClaimsParser:
                 "'Our Analysis' and a 'Verdict:' line)",
                 self.heading_line,
             )
+        # Text before the first claim may be an introduction; a verdict there belongs to a
+        # claim whose headline could not be read, and is never dropped silently.
+        stray = next((ln for ln in self.lines[: starts[0]] if _VERDICT.match(ln.text)), None)
+        if stray is not None:
+            raise self.review.error(_UNREAD_CLAIM, stray.number)
         cards: list[VerdictCard] = []
         used_ids: set[str] = set()
         for n, start in enumerate(starts):
@@ -234,7 +239,21 @@ class _ClaimsParser:
             )
         body = block[1:verdict_at]
         quote, speaker, body = _split_quote(body)
-        label, justification = self._verdict(block, verdict_at, headline)
+        label, justification, after = self._verdict(block, verdict_at, headline)
+        rest = block[after:]
+        if unread := next(
+            (ln for ln in rest if _VERDICT.match(ln.text) or _is_our_analysis(ln.text)), None
+        ):
+            # Another claim inside this block (its headline not recognised) or the verdict
+            # before the analysis: either way text would be lost.
+            raise self.review.error(
+                f"the claim {headline!r} goes on after its 'Verdict:' line (line "
+                f"{block[verdict_at].number}): {_UNREAD_CLAIM}",
+                rest[0].number,
+                claim=headline,
+            )
+        if rest:  # the justification wrapped onto more lines
+            justification = " ".join([justification, *(ln.text for ln in rest)]).strip()
         base_id = f"{self.episode.slug}/{slugify(headline, 48)}"
         # Resume numbering where the last duplicate of this base stopped: a file repeating one
         # headline thousands of times would otherwise cost quadratic time.
@@ -257,12 +276,14 @@ class _ClaimsParser:
             line=head.number,
         )
 
-    def _verdict(self, block: list[_Line], at: int, headline: str) -> tuple[str, str]:
+    def _verdict(self, block: list[_Line], at: int, headline: str) -> tuple[str, str, int]:
+        """The verdict's label and justification, and the index of the line after them."""
         match = _VERDICT.match(block[at].text)
         assert match is not None
         text = match["rest"].strip()
+        after = at + 1
         if not text and at + 1 < len(block):
-            text = block[at + 1].text
+            text, after = block[at + 1].text, at + 2
         if not text:
             raise self.review.error(
                 f"the claim {headline!r} has an empty 'Verdict:' line", block[at].number, headline
@@ -274,7 +295,13 @@ class _ClaimsParser:
             raise self.review.error(
                 f"the claim {headline!r} has a verdict without a label", block[at].number, headline
             )
-        return label, justification
+        return label, justification, after
+
+
+_UNREAD_CLAIM = (
+    "a claim here could not be read: a claim is an emoji headline, then the quote in double "
+    "quotes, then 'Our Analysis', then the 'Verdict:' line, in that order"
+)
 
 
 def _clean(raw: str) -> str:

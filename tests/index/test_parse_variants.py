@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from index import ReviewFormatError, parse_review, parse_review_bytes
-from tests.conftest import TEST_DATA
+from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 
 VARIANTS = TEST_DATA / "variants"
 BROKEN = TEST_DATA / "broken"
@@ -104,6 +104,50 @@ def test_a_claim_without_verdict_names_that_claim() -> None:
         parse_review(BROKEN / "claim-without-verdict.txt")
     assert caught.value.claim == "Home Batteries Always Save Money"
     assert "Verdict:" in str(caught.value)
+
+
+def _reference_edited(old: str, new: str) -> bytes:
+    text = REFERENCE_REVIEW.read_text("utf-8")
+    assert old in text
+    return text.replace(old, new, 1).encode("utf-8")
+
+
+def test_a_claim_whose_quote_lost_its_opening_mark_is_an_error_not_a_lost_claim() -> None:
+    text = _reference_edited('"You can have Claude Code open', "You can have Claude Code open")
+    with pytest.raises(ReviewFormatError, match="could not be read") as caught:
+        parse_review_bytes(text, "edited.txt")
+    # The verdict before it ends the claim before it; the unread one starts on the next line.
+    assert caught.value.line == 33
+    assert (
+        caught.value.claim == "DeepSeek Kicked Off a Movement in China Like ChatGPT Did in the US"
+    )
+
+
+def test_a_first_claim_that_cannot_be_read_is_an_error_not_a_lost_claim() -> None:
+    text = _reference_edited(
+        '"DeepSeek kicked off a movement within', "DeepSeek kicked off a movement within"
+    )
+    with pytest.raises(ReviewFormatError, match="could not be read") as caught:
+        parse_review_bytes(text, "edited.txt")
+    assert caught.value.line == 31  # its verdict, before the first claim that could be read
+
+
+def test_a_verdict_before_the_analysis_is_an_error_not_a_lost_analysis() -> None:
+    verdict = "Verdict: Accurate — documented industry trend\n"
+    text = _reference_edited(verdict, "").decode("utf-8")
+    text = text.replace("Our Analysis\n", verdict + "\nOur Analysis\n", 1)
+    with pytest.raises(ReviewFormatError, match="goes on after its 'Verdict:' line"):
+        parse_review_bytes(text.encode("utf-8"), "edited.txt")
+
+
+def test_a_justification_wrapped_onto_the_next_line_is_kept_whole() -> None:
+    text = _reference_edited(
+        "Verdict: Accurate — documented industry trend",
+        "Verdict: Accurate — documented industry\ntrend, in every report we read",
+    )
+    card = parse_review_bytes(text, "edited.txt").cards[0]
+    assert card.justification == "documented industry trend, in every report we read"
+    assert len(parse_review_bytes(text, "edited.txt").cards) == 6
 
 
 def test_a_missing_file_is_a_review_format_error(tmp_path: Path) -> None:
