@@ -241,9 +241,7 @@ class _ClaimsParser:
         quote, speaker, body = _split_quote(body)
         label, justification, after = self._verdict(block, verdict_at, headline)
         rest = block[after:]
-        if unread := next(
-            (ln for ln in rest if _VERDICT.match(ln.text) or _is_our_analysis(ln.text)), None
-        ):
+        if any(_VERDICT.match(ln.text) or _is_our_analysis(ln.text) for ln in rest):
             # Another claim inside this block (its headline not recognised) or the verdict
             # before the analysis: either way text would be lost.
             raise self.review.error(
