@@ -161,12 +161,17 @@ class FeedbackStore:
         if vote not in (1, -1):
             raise ValueError(f"a vote is +1 or -1, not {vote!r}")
         text = question.strip()[:MAX_QUESTION_CHARS]
+        norm = normalize_question(text)
         self._write(
-            "INSERT INTO votes (voted_at, question, norm, card_id, vote, guild_id, user_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (norm, card_id, guild_id, user_hash) "
-            "DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at, "
-            "question = excluded.question",
-            (self._clock(), text, normalize_question(text), card_id, vote, guild_id, user_hash),
+            # Not ON CONFLICT: outside a guild (a DM) guild_id is NULL, and NULLs never
+            # conflict in a UNIQUE constraint, so every repeated vote counted. `IS` matches.
+            "DELETE FROM votes WHERE norm = ? AND card_id = ? AND guild_id IS ? AND user_hash = ?",
+            (norm, card_id, guild_id, user_hash),
+            then=(
+                "INSERT INTO votes (voted_at, question, norm, card_id, vote, guild_id, user_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (self._clock(), text, norm, card_id, vote, guild_id, user_hash),
+            ),
         )
 
     def asked(self, question_id: int) -> AskedQuestion | None:
@@ -210,12 +215,21 @@ class FeedbackStore:
         # SQLite takes the bare `question` column from the row holding MAX(at).
         return [Gap(str(q), int(u), int(d), int(up), float(at)) for q, u, d, up, at in rows]
 
-    def _write(self, sql: str, params: tuple[object, ...]) -> int:
-        """Run one statement in a transaction; returns the row id it inserted (if any)."""
+    def _write(
+        self,
+        sql: str,
+        params: tuple[object, ...],
+        then: tuple[str, tuple[object, ...]] | None = None,
+    ) -> int:
+        """Run one statement (and `then` another) in a transaction; returns the row id the
+        last one inserted (if any)."""
         with self._lock:
             try:
                 with self._db:
-                    return self._db.execute(sql, params).lastrowid or 0
+                    cursor = self._db.execute(sql, params)
+                    if then is not None:
+                        cursor = self._db.execute(*then)
+                    return cursor.lastrowid or 0
             except sqlite3.Error as exc:
                 raise FeedbackError(f"cannot write to the feedback database: {exc}") from exc
 

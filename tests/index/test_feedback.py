@@ -95,6 +95,14 @@ def test_a_users_second_vote_replaces_the_first(store: FeedbackStore) -> None:
     assert store.gaps() == []
 
 
+def test_a_users_second_vote_outside_a_guild_replaces_the_first(store: FeedbackStore) -> None:
+    for _ in range(5):  # a DM: no guild id
+        store.record_vote("Cold plunges?", "card", -1, None, "u1")
+    assert _summary(store.gaps()) == [("Cold plunges?", 0, 1, 0)]
+    store.record_vote("Cold plunges?", "card", 1, None, "u1")
+    assert store.gaps() == []
+
+
 def test_a_gap_shows_the_most_recent_wording(store: FeedbackStore) -> None:
     store.record_question("are SEED oils bad", False, None, GUILD)
     store.record_question("Are seed oils bad?", False, None, GUILD)
