@@ -149,19 +149,24 @@ def summary_embed(summary: ReindexSummary) -> discord.Embed:
 
 
 def _lines(lines: Sequence[str], limit: int) -> str:
-    """Whole lines up to `limit` characters, then how many were left out."""
+    """Whole lines up to `limit` characters, then how many were left out. Each line leaves
+    room for that note after it, so a long first line is cut rather than the limit passed."""
     kept: list[str] = []
-    used = 0
+    used = 0  # characters of the kept lines, each with its newline
     for number, line in enumerate(lines):
-        line = cut(line, limit)
-        rest = len(lines) - number
-        more = f"… and {rest} more" if rest else ""
-        if used + len(line) + 1 + len(more) > limit and kept:
-            kept.append(more)
+        after = len(lines) - number - 1
+        room = limit - used - (len(_left_out(after)) + 1 if after else 0)
+        if len(line) > room and kept:
+            kept.append(_left_out(len(lines) - number))
             break
+        line = cut(line, max(room, 1))
         kept.append(line)
         used += len(line) + 1
     return "\n".join(kept)
+
+
+def _left_out(count: int) -> str:
+    return f"… and {count} more"
 
 
 def fit(embed: discord.Embed) -> discord.Embed:

@@ -145,6 +145,22 @@ def test_a_long_verdict_list_says_how_many_lines_were_left_out() -> None:
     assert (embed.description or "").splitlines()[-1].startswith("… and ")
 
 
+def test_a_verdict_list_whose_first_headline_is_huge_stays_within_limits() -> None:
+    cards = [card(1, headline="A very long headline " * 250), card(2), card(3)]
+    embed = verdicts_embed(EPISODE, cards, 1, 1)
+    assert within_limits(embed)
+    assert (embed.description or "").splitlines()[-1] == "… and 2 more"
+
+
+def test_a_reindex_summary_of_broken_files_with_huge_messages_stays_within_limits() -> None:
+    failed = [
+        ReviewFormatError(Path(f"broken-{n}.txt"), "the claim " + "x" * 1100 + " has no verdict")
+        for n in range(2)
+    ]
+    summary = ReindexSummary(failed=failed)
+    assert within_limits(summary_embed(summary))
+
+
 def test_a_reindex_summary_names_each_broken_file_and_its_line() -> None:
     summary = ReindexSummary(
         added=["a.txt"],
