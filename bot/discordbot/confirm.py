@@ -11,6 +11,9 @@ import logging
 
 import discord
 
+from bot.discordbot.embeds import cut
+from bot.discordbot.errors import MESSAGE_LIMIT
+
 log = logging.getLogger("claimbot.discord")
 
 CANCELLED = "Cancelled: nothing changed."
@@ -23,7 +26,9 @@ class Confirm(discord.ui.View):
     def __init__(self, owner_id: int, prompt: str, action: str, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
-        self.prompt = prompt
+        # Room for the "→ <action>…" line added when a button is pressed: a prompt naming a
+        # long episode title would otherwise pass Discord's message limit.
+        self.prompt = cut(prompt, MESSAGE_LIMIT - len(action) - 8)
         self.confirmed = False
         self.message: discord.Message | discord.WebhookMessage | None = None
         self.accept.label = action

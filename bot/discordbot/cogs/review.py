@@ -26,8 +26,8 @@ from bot.discordbot.client import ClaimBot
 from bot.discordbot.cogs.browse import episode_choices
 from bot.discordbot.cogs.moderation import BUSY, moderator_role
 from bot.discordbot.confirm import Confirm
-from bot.discordbot.embeds import summary_embed
-from bot.discordbot.errors import tell
+from bot.discordbot.embeds import cut, summary_embed
+from bot.discordbot.errors import MESSAGE_LIMIT, tell
 from index import (
     REVIEW_SUFFIXES,
     ClaimbotError,
@@ -239,11 +239,11 @@ class Review(commands.Cog):
         none = discord.AllowedMentions.none()
         if deferred:
             view.message = await interaction.followup.send(
-                prompt, view=view, ephemeral=True, allowed_mentions=none, wait=True
+                view.prompt, view=view, ephemeral=True, allowed_mentions=none, wait=True
             )
         else:
             sent = await interaction.response.send_message(
-                prompt, view=view, ephemeral=True, allowed_mentions=none
+                view.prompt, view=view, ephemeral=True, allowed_mentions=none
             )
             if isinstance(sent.resource, discord.InteractionMessage):
                 view.message = sent.resource
@@ -281,7 +281,7 @@ class Review(commands.Cog):
         self, interaction: discord.Interaction, done: str, summary: ReindexSummary
     ) -> None:
         await interaction.followup.send(
-            done,
+            cut(done, MESSAGE_LIMIT),  # it may name an episode whose title is very long
             embed=summary_embed(summary),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),

@@ -14,8 +14,9 @@ import pytest_asyncio
 from bot.discordbot.cogs.moderation import BUSY
 from bot.discordbot.cogs.review import UploadRefused, inside, review_name
 from bot.discordbot.confirm import CANCELLED, EXPIRED
+from bot.discordbot.errors import MESSAGE_LIMIT
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
-from tests.conftest import REFERENCE_REVIEW, TEST_DATA
+from tests.conftest import REFERENCE_REVIEW, TEST_DATA, reference_review_as
 from tests.fakes import HashingEmbedder
 from tests.loopback_discord import LoopbackDiscord, Recorded
 from tests.loopback_discord.server import EPHEMERAL, MANAGE_GUILD, Person
@@ -191,6 +192,18 @@ async def test_a_file_name_never_leaves_the_reviews_folder(tmp_path: Path) -> No
         with pytest.raises(UploadRefused):
             inside(tmp_path, name)
     assert inside(tmp_path, "fine.txt") == (tmp_path / "fine.txt").resolve()
+
+
+async def test_the_report_on_a_review_with_a_huge_title_stays_within_discords_limit(
+    discord: Harness,
+) -> None:
+    server = discord.server
+    title = "State of AI in 2026: LLMs, Coding, Scaling Laws, China, Agents, GPUs, AGI"
+    text = reference_review_as(903).replace(title, "A very long title " * 120, 1)
+    token = await add(discord, "long-title.txt", text.encode(), server.MODERATOR)
+    (report,) = await followups(server, token, 1)
+    assert content(report).startswith("Saved `long-title.txt`")
+    assert len(content(report)) <= MESSAGE_LIMIT
 
 
 async def test_replacing_an_indexed_episode_asks_then_replaces_its_file(discord: Harness) -> None:
