@@ -163,7 +163,12 @@ def read_claimreview_json(data: bytes, source: str) -> list[ImportedReview]:
         raise ClaimReviewError(
             f"{source}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
         ) from exc
-    return read_claimreviews(decoded, source)
+    except RecursionError as exc:
+        raise ClaimReviewError(f"{source}: nested too deeply to be ClaimReview") from exc
+    try:
+        return read_claimreviews(decoded, source)
+    except RecursionError as exc:  # deep, though not too deep for the JSON reader
+        raise ClaimReviewError(f"{source}: nested too deeply to be ClaimReview") from exc
 
 
 def read_claimreviews(data: Any, source: str = "the file") -> list[ImportedReview]:

@@ -7,6 +7,7 @@ shape comes and return plain Python values, or None when nothing usable is there
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import regex
 
 from index.review_writer import one_line
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")
 _EMOJI = regex.compile(
@@ -69,13 +72,16 @@ def text_of(value: Any, keep_lines: bool = False) -> str | None:
         value = value.get("@value")
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        value = str(value)  # not `:g`, which wrote episode 1234567 as "1.23457e+06"
+    elif isinstance(value, float):
         value = f"{value:g}"
     if not isinstance(value, str):
         return None
     # The review parser drops byte-order marks wherever they are in a line: a field holding
     # only one is as empty as a blank one, not a claim whose written line would read empty.
-    value = value.replace("\ufeff", "")
+    # A lone surrogate (valid in JSON, not in UTF-8) could not be written to a file at all.
+    value = _SURROGATE.sub("\ufffd", value.replace("\ufeff", ""))
     text = value.strip() if keep_lines else one_line(value)
     return text or None
 
@@ -88,13 +94,16 @@ def number_of(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+        number = float(value)
+    elif isinstance(value, str):
         try:
-            return float(value.strip().replace(",", "."))
+            number = float(value.strip().replace(",", "."))
         except ValueError:
             return None
-    return None
+    else:
+        return None
+    # NaN and infinities (Python's JSON reads NaN, strings read "inf") are no rating.
+    return number if math.isfinite(number) else None
 
 
 def episode_number_of(value: Any) -> int | None:

@@ -382,6 +382,35 @@ def test_json_without_a_claimreview_is_refused() -> None:
         read_claimreviews({"@type": "WebPage", "name": "About us"}, "page.json")
 
 
+def test_json_nested_too_deeply_is_refused_not_a_crash() -> None:
+    with pytest.raises(ClaimReviewError, match="nested too deeply"):
+        read_claimreview_json(b"[" * 100_000 + b"]" * 100_000, "deep.json")
+
+
+@pytest.mark.parametrize("bounds", [{"worstRating": float("nan")}, {"bestRating": "inf"}])
+def test_a_rating_scale_that_is_not_finite_is_no_rating(bounds: dict[str, Any]) -> None:
+    rating = {"ratingValue": 3, "alternateName": "Mixed", **bounds}
+    [review] = read_claimreviews(
+        {"@type": "ClaimReview", "claimReviewed": "x", "reviewRating": rating}
+    )
+    assert review.claims[0].verdict == "Mixed"
+
+
+def test_a_lone_surrogate_is_written_as_a_replacement_character(tmp_path: Path) -> None:
+    item = {"@type": "ClaimReview", "claimReviewed": "Coffee \ud800 stunts growth",
+            "reviewRating": {"alternateName": "False"}}  # fmt: skip
+    [written] = write_imported_reviews(read_claimreviews(item), tmp_path)
+    [card] = parse_review(written.path).cards
+    assert card.headline == "Coffee \ufffd stunts growth"
+
+
+def test_an_episode_number_of_a_million_survives_export_and_import() -> None:
+    review = parse_review(REFERENCE_REVIEW)
+    episode = review.episode.model_copy(update={"number": 1_234_567})
+    [imported] = read_claimreviews(claimreview_document([(episode, review.cards[0])]))
+    assert imported.episode.number == 1_234_567
+
+
 # -- writing into a reviews folder ------------------------------------------------------------
 
 
