@@ -205,7 +205,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise ClaimbotError("--results must be between 1 and 10")
     index = open_index(settings, embedder_for(args, settings))
     if args.question is not None:
-        answer = index.ask(args.question, k=args.results)
+        answer = index.ask(_printable(args.question), k=args.results)
         if args.json:
             emit_json(render.answer_json(answer))
         else:
@@ -225,22 +225,33 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read_questions(path: Path) -> Iterator[str]:
+    """One question a line, plain or JSON (`{"question": ...}`); blank ones are skipped."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        # Lines end at "\n" only: splitlines() also splits at U+2028 and form feeds, which
+        # JSON Lines written without ASCII escapes (claimbot's own) keep inside strings.
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise ClaimbotError(f"cannot read questions from {path}: {exc}") from exc
     for number, line in enumerate(lines, 1):
         text = line.strip()
-        if not text:
-            continue
         if text.startswith("{"):
             try:
-                text = str(json.loads(text)["question"])
+                question = json.loads(text)["question"]
             except (ValueError, KeyError, TypeError) as exc:
                 raise ClaimbotError(
                     f'{path.name}, line {number}: a JSON line needs a "question" field'
                 ) from exc
-        yield text
+            if not isinstance(question, str):
+                raise ClaimbotError(f'{path.name}, line {number}: "question" must be text')
+            text = question.strip()
+        if text:
+            yield _printable(text)
+
+
+def _printable(text: str) -> str:
+    """`text` with lone surrogates (valid in JSON, and how Python reads bytes of another
+    encoding on the command line) replaced by U+FFFD: they cannot be printed as UTF-8."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def cmd_verdicts(args: argparse.Namespace, settings: Settings) -> int:

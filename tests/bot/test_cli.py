@@ -110,6 +110,34 @@ def test_ask_questions_file_answers_one_json_line_per_question_in_order(
     assert [x["answered"] for x in lines] == [True, False, False]
 
 
+def test_ask_questions_reads_json_lines_keeping_line_separators_and_lone_surrogates(
+    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    written = [
+        json.dumps({"question": "nvidia margins\u2028really?"}, ensure_ascii=False),
+        '{"question": "   "}',  # blank, like a blank plain line: skipped
+        '{"question": "gpt-oss \\ud800 tool use"}',  # a lone surrogate, valid JSON
+    ]
+    questions.write_text("\n".join(written) + "\n", "utf-8")
+    capsys.readouterr()
+    assert main(["ask", "--questions", str(questions), "--json"], real_embedder) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.split("\n") if x]
+    assert [x["question"] for x in lines] == [
+        "nvidia margins\u2028really?",
+        "gpt-oss \ufffd tool use",
+    ]
+
+
+def test_a_json_question_that_is_not_text_names_its_line(
+    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "fine"}\n{"question": null}\n', "utf-8")
+    assert main(["ask", "--questions", str(questions)], real_embedder) == 1
+    assert 'q.jsonl, line 2: "question" must be text' in capsys.readouterr().err
+
+
 def test_abstention_is_said_and_the_closest_cards_are_labelled(
     indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
