@@ -69,13 +69,32 @@ def write_imported_reviews(
             + "; ".join(conflicts)
             + ". Remove those files or import with --replace to overwrite them"
         )
-    written = []
-    for plan in planned:
-        _write_atomically(plan.path, plan.text)
-        written.append(
-            WrittenReview(plan.path, plan.review.episode, len(plan.review.claims), plan.replaced)
-        )
-    return written
+    _write_all(planned)
+    return [
+        WrittenReview(plan.path, plan.review.episode, len(plan.review.claims), plan.replaced)
+        for plan in planned
+    ]
+
+
+def _write_all(planned: Sequence[_Planned]) -> None:
+    """Every file or none: each is written to a hidden temporary file first (which a reindex
+    ignores), and only when all are written are they renamed into place."""
+    temporary: list[Path] = []
+    try:
+        for plan in planned:
+            tmp = plan.path.with_name(f".{plan.path.name}.importing")
+            temporary.append(tmp)
+            tmp.write_text(plan.text, encoding="utf-8")
+    except OSError as exc:
+        for tmp in temporary:
+            if tmp.is_file():
+                tmp.unlink()
+        failed = planned[len(temporary) - 1].path
+        raise ClaimReviewError(
+            f"cannot write {failed}: {exc.strerror or exc}; nothing imported"
+        ) from exc
+    for plan, tmp in zip(planned, temporary, strict=True):
+        os.replace(tmp, plan.path)
 
 
 def _episode_files(reviews_dir: Path) -> dict[str, Path]:
@@ -89,10 +108,16 @@ def _episode_files(reviews_dir: Path) -> dict[str, Path]:
     return owners
 
 
+NAME_BYTES = 200
+"""File names are cut to this many UTF-8 bytes: file systems allow 255, and the hidden
+temporary name adds 11 (a slug of 80 four-byte letters would be 320)."""
+
+
 def _free_path(reviews_dir: Path, filename: str, taken: set[str]) -> Path:
     """`filename`, or `stem-2.txt`, ... when a file of another episode already has the name."""
     stem, suffix = Path(filename).stem, Path(filename).suffix
-    candidate, n = filename, 2
+    stem = stem.encode("utf-8")[:NAME_BYTES].decode("utf-8", "ignore")
+    candidate, n = stem + suffix, 2
     while candidate in taken or (reviews_dir / candidate).exists():
         candidate, n = f"{stem}-{n}{suffix}", n + 1
     return reviews_dir / candidate
@@ -116,10 +141,3 @@ def _checked_text(review: ImportedReview, path: Path) -> str:
             f"{len(review.claims)} claims"
         )
     return text
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a hidden temporary file (which a reindex ignores) and an atomic rename."""
-    tmp = path.with_name(f".{path.name}.importing")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -3,6 +3,7 @@ round trip export → import → reindex, through real review files and a real i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -426,6 +427,31 @@ def test_importing_an_episode_that_already_has_a_review_changes_nothing(tmp_path
         write_imported_reviews([*others, *imported], folder)
     assert sorted(p.name for p in folder.iterdir()) == [REFERENCE_REVIEW.name]
     assert (folder / REFERENCE_REVIEW.name).read_bytes() == before
+
+
+def _two_episodes() -> list[Any]:
+    review = parse_review(REFERENCE_REVIEW)
+    other = review.episode.model_copy(update={"number": 491})
+    document = claimreview_document([(review.episode, review.cards[0]), (other, review.cards[1])])
+    return read_claimreviews(document)
+
+
+def test_an_import_that_cannot_write_one_file_writes_none(tmp_path: Path) -> None:
+    first, second = _two_episodes()
+    (tmp_path / f".{second.filename}.importing").mkdir()  # in the way of the second file
+    with pytest.raises(ClaimReviewError, match=f"cannot write .*{second.filename}.*nothing"):
+        write_imported_reviews([first, second], tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [f".{second.filename}.importing"]
+
+
+def test_a_file_name_of_many_wide_letters_is_cut_to_fit_the_file_system(tmp_path: Path) -> None:
+    [review] = _two_episodes()[:1]
+    wide = dataclasses.replace(
+        review, episode=review.episode.model_copy(update={"podcast": "\U00020000" * 100})
+    )
+    [written] = write_imported_reviews([wide], tmp_path)
+    assert len(written.path.name.encode("utf-8")) <= 210
+    assert parse_review(written.path).episode.key == wide.episode.key
 
 
 def test_replace_overwrites_the_episodes_existing_review_file(tmp_path: Path) -> None:
