@@ -5,6 +5,8 @@ deferral cannot be private, while "no such episode" should be told to the caller
 
 from __future__ import annotations
 
+import hashlib
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,7 +14,7 @@ from discord.ext import commands
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import card_embed, cut, episodes_embed
 from bot.discordbot.views import VerdictPages
-from index import ClaimIndex, EpisodeSummary
+from index import ClaimIndex, EpisodeSummary, Hit
 
 CHOICES_LIMIT = 25
 """Discord shows at most 25 autocomplete choices."""
@@ -50,7 +52,7 @@ class Browse(commands.Cog):
     @app_commands.describe(id="start typing its headline")
     async def claim(self, interaction: discord.Interaction, id: str) -> None:
         index = await self.bot.index()
-        hit = await self.bot.run_blocking(index.card, id)
+        hit = await self.bot.run_blocking(card_for, index, id)
         await interaction.response.send_message(
             embed=card_embed(hit, full=True), allowed_mentions=discord.AllowedMentions.none()
         )
@@ -91,12 +93,35 @@ def _claim_choices(index: ClaimIndex, current: str) -> list[app_commands.Choice[
     choices = []
     for hit in index.all_cards():
         card = hit.card
-        if wanted not in f"{card.headline} {card.id}".casefold() or len(card.id) > CHOICE_LIMIT:
+        if wanted not in f"{card.headline} {card.id}".casefold():
             continue
-        choices.append(app_commands.Choice(name=cut(card.headline, CHOICE_LIMIT), value=card.id))
+        choices.append(
+            app_commands.Choice(name=cut(card.headline, CHOICE_LIMIT), value=choice_value(card.id))
+        )
         if len(choices) == CHOICES_LIMIT:
             break
     return choices
+
+
+LONG_ID_MARK = "~"
+"""Starts a stand-in for a card id too long to be a choice's value (ids are slugs: no "~")."""
+
+
+def choice_value(card_id: str) -> str:
+    """A card's id as an autocomplete value: itself, or for an id over 100 characters (an
+    unnumbered episode with a long title) a digest of it, which `card_for` looks up."""
+    if len(card_id) <= CHOICE_LIMIT:
+        return card_id
+    return LONG_ID_MARK + hashlib.sha256(card_id.encode("utf-8")).hexdigest()[:40]
+
+
+def card_for(index: ClaimIndex, value: str) -> Hit:
+    """The card an autocomplete value (or a typed id) names."""
+    if value.startswith(LONG_ID_MARK):
+        for hit in index.all_cards():
+            if choice_value(hit.card.id) == value:
+                return hit
+    return index.card(value)
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -3,14 +3,18 @@ Discord. Retrieval quality is not judged here, so the hashing embedder stands in
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
+from bot.discordbot.cogs.browse import _claim_choices, card_for
+from index import ClaimIndex, reindex
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
-from tests.conftest import reference_review_as
+from tests.conftest import TEST_DATA, reference_review_as
 from tests.fakes import HashingEmbedder
 from tests.loopback_discord import LoopbackDiscord, Recorded
 from tests.loopback_discord.server import EPHEMERAL, Person
@@ -145,6 +149,19 @@ async def test_claim_autocomplete_matches_headlines_and_shows_the_card(discord: 
     reply = await server.reply(await server.invoke("claim", id=values[0]))
     card = reply.body["data"]["embeds"][0]
     assert "NVIDIA" in card["title"] and card["footer"]["text"].endswith(values[0])
+
+
+def test_claims_with_ids_over_100_characters_are_offered_and_found(tmp_path: Path) -> None:
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    shutil.copy(TEST_DATA / "reviews" / "gut-feeling-37.txt", reviews)  # no number, long title
+    reindex(reviews, tmp_path / "index", HashingEmbedder())
+    index = ClaimIndex.open(tmp_path / "index", HashingEmbedder())
+    ids = {h.card.id for h in index.all_cards()}
+    assert max(map(len, ids)) > 100
+    choices = _claim_choices(index, "")
+    assert len(choices) == len(ids) and all(len(c.value) <= 100 for c in choices)
+    assert {card_for(index, c.value).card.id for c in choices} == ids
 
 
 async def test_episodes_lists_every_indexed_episode(discord: Harness) -> None:
