@@ -67,6 +67,10 @@ _BASE_WORDS: dict[str, int] = {
 _SOFTENERS = {"largely", "mostly", "broadly", "generally", "somewhat", "substantially", "nearly"}
 _HALF = {"partially", "partly", "half", "partial"}
 _NEGATIONS = {"not", "no", "un", "hardly"}
+# "Not entirely accurate", "not quite right": a negation of the whole claim only in part.
+_IN_PART = {"entirely", "quite", "fully", "completely", "wholly", "totally", "exactly", "always"}
+# "True but misleading": two verdicts in one label; the claim is neither.
+_CONTRAST = {"but", "yet", "though", "although", "however"}
 
 RATING_NAMES: dict[int, str] = {
     5: "accurate",
@@ -100,10 +104,13 @@ def rate_verdict(label: str) -> int:
         return 3
     score = scores[0]
     wordset = set(words)
+    if wordset & _CONTRAST and len(set(scores)) > 1:
+        return 3
+    in_part = "in part" in " ".join(words) or bool(wordset & _NEGATIONS and wordset & _IN_PART)
+    if (wordset & _HALF or in_part) and score in (1, 5):  # "partially true"; "half-baked" is low
+        return 3
     if wordset & _NEGATIONS:
         score = 6 - score
-    if wordset & _HALF and score in (1, 5):  # "partially true"; but "half-baked" stays low
-        return 3
     if wordset & _SOFTENERS:
         score = 4 if score == 5 else 2 if score == 1 else score
     return max(1, min(5, score))

@@ -31,6 +31,21 @@ def test_known_labels_map_to_their_point(label: str, rating: int) -> None:
     assert rate_verdict(label) == rating
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Not entirely accurate",
+        "Not quite right",
+        "Correct in part",
+        "True but misleading",
+        "Accurate, but overstated",
+        "Not entirely false",
+    ],
+)
+def test_a_label_that_holds_and_qualifies_a_claim_in_one_is_mixed(label: str) -> None:
+    assert rate_verdict(label) == 3
+
+
 def test_an_unknown_label_lands_in_the_middle_and_is_never_rejected() -> None:
     assert rate_verdict("Zorblax") == 3
     assert rate_verdict("") == 3
