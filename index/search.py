@@ -267,7 +267,7 @@ class ClaimIndex:
         ]
         if len(exact) == 1:
             return exact[0]
-        fuzzy = exact or [e for e in episodes if wanted in f"{e.podcast} {e.title}".casefold()]
+        fuzzy = exact or [e for e in episodes if wanted in _names_of(e)]
         if len(fuzzy) == 1:
             return fuzzy[0]
         if not fuzzy:
@@ -313,6 +313,13 @@ class ClaimIndex:
             )
             for c, e in rows
         ]
+
+
+def _names_of(episode: Episode) -> str:
+    """What a fragment of an episode's name is looked for in: its podcast and title, and its
+    name as claimbot prints it ("Podcast #112: Title"), also without the "#"."""
+    number = f"{episode.podcast} {episode.number}" if episode.number is not None else ""
+    return f"{episode.podcast} {episode.title}\n{episode.display_name}\n{number}".casefold()
 
 
 @contextmanager

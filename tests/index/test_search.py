@@ -23,6 +23,13 @@ def test_an_episode_is_found_by_number_slug_file_or_fragment(index: ClaimIndex, 
     assert index.find_episode(query).number == 490
 
 
+@pytest.mark.parametrize(
+    "query", ["Lex Fridman Podcast #490: State of AI in 2026", "lex fridman podcast 490"]
+)
+def test_an_episode_is_found_by_the_name_claimbot_prints(index: ClaimIndex, query: str) -> None:
+    assert index.find_episode(query).number == 490
+
+
 def test_an_unknown_episode_is_a_clear_not_found(index: ClaimIndex) -> None:
     with pytest.raises(NotFoundError, match="claimbot episodes"):
         index.find_episode("999")
