@@ -42,6 +42,8 @@ def parse_published(text: str) -> tuple[date | None, int | None, str | None]:
 def _parse_date(text: str) -> date | None:
     cleaned = regex.sub(r"(\d)(st|nd|rd|th)", r"\1", text).replace(".", "")
     cleaned = regex.sub(r"\s+", " ", cleaned)
+    # "Sept." is a common abbreviation that strptime's "%b" (Sep) does not read.
+    cleaned = regex.sub(r"^Sept\b", "Sep", cleaned, flags=regex.I)
     for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(cleaned, fmt).date()

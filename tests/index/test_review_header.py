@@ -26,6 +26,14 @@ def test_each_published_field_is_optional() -> None:
     assert parse_published("") == (None, None, None)
 
 
+def test_september_abbreviated_sept_is_read() -> None:
+    assert parse_published("Sept. 5, 2026 ~1 hr 30 mins Mostly Credible") == (
+        date(2026, 9, 5),
+        90,
+        "Mostly Credible",
+    )
+
+
 def test_an_unreadable_date_is_left_in_the_text_not_guessed() -> None:
     assert parse_published("Smarch 45, 2026 Credible") == (None, None, "Smarch 45, 2026 Credible")
 
