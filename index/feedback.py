@@ -58,6 +58,13 @@ _NOT_WORD = regex.compile(r"[\p{P}\p{S}\s]+")
 MAX_QUESTION_CHARS = 2000
 
 
+def _storable(question: str) -> str:
+    """The question as stored: trimmed, cut, and lone surrogates (which Discord's JSON may
+    carry, and SQLite cannot encode) replaced by U+FFFD."""
+    text = question.strip()[:MAX_QUESTION_CHARS]
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 class FeedbackError(ClaimbotError):
     """The feedback database cannot be opened or used."""
 
@@ -123,9 +130,9 @@ class FeedbackStore:
                     "INSERT OR IGNORE INTO meta VALUES ('salt', ?)", (secrets.token_hex(32),)
                 )
             (salt,) = self._db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
-        except (OSError, sqlite3.Error) as exc:
+            self.salt = bytes.fromhex(salt)
+        except (OSError, sqlite3.Error, ValueError, TypeError) as exc:  # a damaged salt too
             raise FeedbackError(f"cannot open the feedback database {path}: {exc}") from exc
-        self.salt = bytes.fromhex(salt)
 
     def close(self) -> None:
         with self._lock:
@@ -146,7 +153,7 @@ class FeedbackStore:
     ) -> int:
         """One question asked, and whether the bot answered it (with which card). Returns its
         id, which a front end can hand out (e.g. in a button) to find it with `asked`."""
-        text = question.strip()[:MAX_QUESTION_CHARS]
+        text = _storable(question)
         return self._write(
             "INSERT INTO questions (asked_at, question, norm, answered, best_card_id, guild_id) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -160,7 +167,7 @@ class FeedbackStore:
         same answer replaces their earlier one."""
         if vote not in (1, -1):
             raise ValueError(f"a vote is +1 or -1, not {vote!r}")
-        text = question.strip()[:MAX_QUESTION_CHARS]
+        text = _storable(question)
         norm = normalize_question(text)
         self._write(
             # Not ON CONFLICT: outside a guild (a DM) guild_id is NULL, and NULLs never

@@ -3,6 +3,7 @@ they reveal."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from index import FeedbackStore, hash_user, normalize_question
-from index.feedback import Gap
+from index.feedback import FeedbackError, Gap
 
 GUILD = 4242
 
@@ -123,6 +124,24 @@ def test_gaps_respect_the_limit_and_can_be_limited_to_one_guild(store: FeedbackS
 def test_votes_must_be_plus_or_minus_one(store: FeedbackStore) -> None:
     with pytest.raises(ValueError, match="vote"):
         store.record_vote("q", "card", 0, GUILD, "u1")
+
+
+def test_a_question_with_a_lone_surrogate_is_stored_with_a_replacement(
+    store: FeedbackStore,
+) -> None:
+    store.record_question("seed \ud800 oils?", False, None, GUILD)
+    store.record_vote("seed \ud800 oils?", "card", -1, GUILD, "u1")
+    assert _summary(store.gaps()) == [("seed \ufffd oils?", 1, 1, 0)]
+
+
+def test_a_damaged_salt_is_a_feedback_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.sqlite"
+    FeedbackStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'not hex' WHERE key = 'salt'")
+    db.close()
+    with pytest.raises(FeedbackError, match=r"feedback\.sqlite"):
+        FeedbackStore(path)
 
 
 def test_feedback_and_salt_survive_reopening(tmp_path: Path) -> None:
