@@ -153,7 +153,10 @@ class _ReviewParser:
             number = int(match["number"])
             rest = rest[1:]
         if not rest or _PUBLISHED.match(rest[0].text) or _GUESTS.match(rest[0].text):
-            where = rest[0].number if rest else first.number
+            # Where the title should be: the next line after the back link and number, which
+            # may be the first section's heading.
+            after = min((at for at, _ in sections.values()), default=header[-1].number + 1)
+            where = rest[0].number if rest else after
             raise self.error("the episode title is missing (expected after the back link)", where)
         title = rest[0].text
         published = duration = credibility = None

@@ -150,6 +150,13 @@ def test_a_justification_wrapped_onto_the_next_line_is_kept_whole() -> None:
     assert len(parse_review_bytes(text, "edited.txt").cards) == 6
 
 
+def test_a_missing_title_is_reported_where_it_should_be() -> None:
+    text = b"\xe2\x86\x90 Back to Test Bench\nEpisode #14\n\nQuick Take\n\nA take.\n"
+    with pytest.raises(ReviewFormatError, match="title is missing") as caught:
+        parse_review_bytes(text, "t.txt")
+    assert caught.value.line == 4  # "Quick Take", where the title should have been
+
+
 def test_a_missing_file_is_a_review_format_error(tmp_path: Path) -> None:
     with pytest.raises(ReviewFormatError, match="cannot read"):
         parse_review(tmp_path / "gone.txt")
