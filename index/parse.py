@@ -36,7 +36,9 @@ _EMOJI_LEAD = regex.compile(
 )
 _BULLET = regex.compile(r"^(?:[•◦‣▪●·*]|-(?!-))\s*(?P<text>.*)$")
 _QUOTE_WITH_SPEAKER = regex.compile(
-    r"^(?P<quote>[\"“„«].*[\"”»])\s*[—–-]+\s*(?P<speaker>[^\"“”„«»]{2,80})$"
+    # A speaker is named, so not lower case: '"… jobs" - but that figure …' is the quote's
+    # own sentence, its closing mark missing, not a speaker.
+    r"^(?P<quote>[\"“„«].*[\"”»])\s*[—–-]+\s*(?P<speaker>(?![\s\p{Ll}])[^\"“”„«»]{2,80})$"
 )
 
 _SECTIONS = {

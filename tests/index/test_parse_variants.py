@@ -150,6 +150,16 @@ def test_a_justification_wrapped_onto_the_next_line_is_kept_whole() -> None:
     assert len(parse_review_bytes(text, "edited.txt").cards) == 6
 
 
+def test_a_quote_missing_its_closing_mark_keeps_its_sentence_not_a_made_up_speaker() -> None:
+    line = next(
+        ln for ln in REFERENCE_REVIEW.read_text("utf-8").splitlines() if ln.startswith('"You can')
+    )
+    text = _reference_edited(line, '"Everyone says "Claude Code" - but that came from one post.')
+    card = parse_review_bytes(text, "edited.txt").cards[1]
+    assert card.speaker is None
+    assert card.quote == 'Everyone says "Claude Code" - but that came from one post.'
+
+
 def test_a_missing_title_is_reported_where_it_should_be() -> None:
     text = b"\xe2\x86\x90 Back to Test Bench\nEpisode #14\n\nQuick Take\n\nA take.\n"
     with pytest.raises(ReviewFormatError, match="title is missing") as caught:
