@@ -197,6 +197,8 @@ class _ClaimsParser:
 
     def parse(self) -> list[VerdictCard]:
         starts = [i for i in range(len(self.lines)) if self._is_headline(i)]
+        # The second line of a wrapped headline looks like a headline of its own.
+        starts = [i for i in starts if not (i - 1 in starts and self._wrapped_headline(i - 1))]
         if not starts:
             raise self.review.error(
                 "'Key Claims Examined' has no claim (expected an emoji headline, a quote, "
@@ -223,7 +225,7 @@ class _ClaimsParser:
             return False
         after = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
         if _EMOJI_LEAD.match(text):
-            return starts_with_quote(after) or _is_our_analysis(after)
+            return starts_with_quote(after) or _is_our_analysis(after) or self._wrapped_headline(i)
         # Without an emoji: a line, then a quote, then "Our Analysis".
         return (
             starts_with_quote(after)
@@ -232,8 +234,19 @@ class _ClaimsParser:
             and not _is_our_analysis(text)
         )
 
+    def _wrapped_headline(self, i: int) -> bool:
+        """Line `i` is an emoji headline whose quote closes on the next line, which the
+        claim's quote or 'Our Analysis' follows."""
+        if i + 2 >= len(self.lines) or not _EMOJI_LEAD.match(self.lines[i].text):
+            return False
+        first, second, then = (ln.text for ln in self.lines[i : i + 3])
+        return _wraps(first, second) and (starts_with_quote(then) or _is_our_analysis(then))
+
     def _card(self, block: list[_Line], position: int, used_ids: set[str]) -> VerdictCard:
         head = block[0]
+        if len(block) > 1 and _wraps(head.text, block[1].text):
+            head = _Line(head.number, head.raw, f"{head.text} {block[1].text}")
+            block = [head, *block[2:]]
         emoji_match = _EMOJI_LEAD.match(head.text)
         emoji = emoji_match["emoji"] if emoji_match else ""
         headline = strip_enclosing_quotes(emoji_match["rest"] if emoji_match else head.text)
@@ -310,6 +323,17 @@ _UNREAD_CLAIM = (
 def _clean(raw: str) -> str:
     """A line without surrounding white space (NBSP and BOM included)."""
     return raw.replace("\ufeff", "").strip()
+
+
+def _wraps(first: str, second: str) -> bool:
+    """`first` leaves a quote open that `second`, a plain line, closes: one headline."""
+    if starts_with_quote(second) or _is_our_analysis(second) or _VERDICT.match(second):
+        return False
+    return _quote_open(first) and not _quote_open(f"{first} {second}")
+
+
+def _quote_open(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 def _is_our_analysis(text: str) -> bool:

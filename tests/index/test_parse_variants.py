@@ -160,6 +160,18 @@ def test_a_quote_missing_its_closing_mark_keeps_its_sentence_not_a_made_up_speak
     assert card.quote == 'Everyone says "Claude Code" - but that came from one post.'
 
 
+def test_a_headline_wrapped_onto_two_lines_is_one_headline() -> None:
+    text = _reference_edited(
+        '💰 "NVIDIA Chips Margin Is Insane" — Google',
+        '💰 "NVIDIA Chips Margin\nIs Insane" — Google',
+    )
+    cards = parse_review_bytes(text, "edited.txt").cards
+    assert len(cards) == 6
+    assert cards[2].emoji == "💰"
+    assert cards[2].headline == '"NVIDIA Chips Margin Is Insane" — Google\'s TPU Advantage'
+    assert cards[1].justification == "reflects current practitioner consensus"
+
+
 def test_a_missing_title_is_reported_where_it_should_be() -> None:
     text = b"\xe2\x86\x90 Back to Test Bench\nEpisode #14\n\nQuick Take\n\nA take.\n"
     with pytest.raises(ReviewFormatError, match="title is missing") as caught:
