@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bot import render_text as render
 from bot.engine import make_bulk_embedder, make_embedder, open_index
 from bot.settings import Settings
@@ -97,15 +99,15 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
     args = parser.parse_args(argv)
     try:
         settings = Settings()
-    except Exception as exc:  # pydantic's ValidationError names the variable at fault
-        print(f"claimbot: invalid settings: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        print(f"claimbot: invalid settings: {settings_problems(exc)}", file=sys.stderr)
         return EXIT_ERROR
     if getattr(args, "index", None):
         settings.index_dir = args.index
     if getattr(args, "reviews", None):
         settings.reviews_dir = args.reviews
     logging.basicConfig(
-        level=logging.DEBUG if args.debug else getattr(logging, settings.log_level.upper(), 20),
+        level=logging.DEBUG if args.debug else settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -246,6 +248,16 @@ def _read_questions(path: Path) -> Iterator[str]:
             text = question.strip()
         if text:
             yield _printable(text)
+
+
+def settings_problems(error: ValidationError) -> str:
+    """pydantic's report, one line: each variable at fault and what is wrong with it."""
+    problems = []
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"])
+        where = f"CLAIMBOT_{field.upper()}: " if field else ""
+        problems.append(where + problem["msg"].removeprefix("Value error, "))
+    return "; ".join(problems)
 
 
 def _printable(text: str) -> str:

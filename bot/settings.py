@@ -4,9 +4,9 @@ and passed down; command-line flags override them."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,7 +14,12 @@ class Settings(BaseSettings):
     """claimbot's configuration. Every field is `CLAIMBOT_<NAME>` in the environment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="CLAIMBOT_", env_file=".env", extra="ignore", validate_default=True
+        env_prefix="CLAIMBOT_",
+        env_file=".env",
+        extra="ignore",
+        validate_default=True,
+        # README shows these as "(empty)": `CLAIMBOT_SHARD_IDS=` in a .env means unset.
+        env_parse_none_str="",
     )
 
     reviews_dir: Path = Field(Path("data/reviews"), description="folder of review files")
@@ -40,7 +45,10 @@ class Settings(BaseSettings):
         "reindex` (its model and work stay out of the bot), thread = a worker thread of the bot",
     )
     min_score: float | None = Field(
-        None, description="override the answer threshold (cosine similarity, 0-1)"
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="override the answer threshold (cosine similarity, 0-1)",
     )
 
     discord_token: SecretStr | None = Field(None, description="the bot token")
@@ -68,4 +76,36 @@ class Settings(BaseSettings):
     index_poll_seconds: float = Field(
         2.0, gt=0, description="seconds between checks for an index published by another process"
     )
-    log_level: str = Field("INFO", description="logging level")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="logging level"
+    )
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _empty_model_is_the_default(cls, value: object) -> object:
+        return "" if value is None else value  # `CLAIMBOT_MODEL=` reads as None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("reviews_dir", "index_dir", "feedback_db", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        # An empty path would be the current folder: a reindex of whatever is there.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError("must not be empty (unset it for the default)")
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit_their_count(self) -> Self:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("CLAIMBOT_SHARD_IDS needs CLAIMBOT_SHARD_COUNT")
+            if any(not 0 <= i < self.shard_count for i in self.shard_ids):
+                raise ValueError(
+                    f"CLAIMBOT_SHARD_IDS must be between 0 and {self.shard_count - 1} "
+                    "(CLAIMBOT_SHARD_COUNT - 1)"
+                )
+        return self

@@ -1,0 +1,72 @@
+"""Settings from CLAIMBOT_* variables: a wrong value is refused at start-up, in one line that
+names the variable, instead of misbehaving later."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from bot.cli import main, settings_problems
+from bot.settings import Settings
+
+
+def _problems(monkeypatch: pytest.MonkeyPatch, **env: str) -> str:
+    for name, value in env.items():
+        monkeypatch.setenv(f"CLAIMBOT_{name}", value)
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    return settings_problems(caught.value)
+
+
+def test_an_unknown_log_level_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _problems(monkeypatch, LOG_LEVEL="verbose").startswith("CLAIMBOT_LOG_LEVEL: ")
+
+
+def test_a_log_level_in_lower_case_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMBOT_LOG_LEVEL", "debug")
+    assert Settings(_env_file=None).log_level == "DEBUG"  # type: ignore[call-arg]
+
+
+def test_shard_ids_need_a_shard_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "needs CLAIMBOT_SHARD_COUNT" in _problems(monkeypatch, SHARD_IDS="[0, 1]")
+
+
+def test_shard_ids_must_be_below_the_shard_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = _problems(monkeypatch, SHARD_IDS="[0, 5]", SHARD_COUNT="2")
+    assert "between 0 and 1" in problems
+
+
+@pytest.mark.parametrize("value", ["nan", "-1"])
+def test_a_min_score_that_is_no_threshold_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    assert _problems(monkeypatch, MIN_SCORE=value).startswith("CLAIMBOT_MIN_SCORE: ")
+
+
+def test_an_empty_folder_setting_is_refused_not_the_current_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _problems(monkeypatch, REVIEWS_DIR="") == (
+        "CLAIMBOT_REVIEWS_DIR: must not be empty (unset it for the default)"
+    )
+
+
+def test_empty_optional_settings_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MODEL", "DEV_GUILD", "SHARD_COUNT", "SHARD_IDS", "MIN_SCORE"):
+        monkeypatch.setenv(f"CLAIMBOT_{name}", "")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.model, settings.dev_guild, settings.shard_ids, settings.min_score) == (
+        "",
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_command_line_says_what_is_wrong_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLAIMBOT_BACKEND", "gpu")
+    assert main(["episodes"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("claimbot: invalid settings: CLAIMBOT_BACKEND: Input should be")
