@@ -21,6 +21,7 @@ from index.embed import (
 from index.errors import (
     ClaimbotError,
     IndexCorruptError,
+    IndexFolderError,
     IndexMismatchError,
     IndexMissingError,
     IndexUnusableError,
@@ -74,6 +75,7 @@ __all__ = [
     "ImportConflictError",
     "ImportedReview",
     "IndexCorruptError",
+    "IndexFolderError",
     "IndexMismatchError",
     "IndexMissingError",
     "IndexUnusableError",

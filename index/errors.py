@@ -50,6 +50,10 @@ class ReindexBusyError(ClaimbotError):
     """Another reindex holds the lock on this index directory."""
 
 
+class IndexFolderError(ClaimbotError):
+    """The index folder cannot be created or written (a file in its place, no permission)."""
+
+
 class NotFoundError(ClaimbotError):
     """An episode or claim asked for by name or id does not exist in the index."""
 

@@ -20,7 +20,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, ReindexBusyError
+from index.errors import (
+    IndexCorruptError,
+    IndexFolderError,
+    IndexMismatchError,
+    IndexMissingError,
+    ReindexBusyError,
+)
 from index.passages import DEFAULT_LAYOUT, LAYOUTS
 
 FORMAT_VERSION = 1
@@ -179,8 +185,14 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
 
     An OS file lock (flock), so it is released when the holder dies, even by SIGKILL.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK_FILE, "a+") as fh:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(index_dir / LOCK_FILE, "a+")  # noqa: SIM115 (closed by the `with` below)
+    except OSError as exc:
+        raise IndexFolderError(
+            f"cannot use {index_dir} as the index folder: {exc.strerror or exc}"
+        ) from exc
+    with fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -10,6 +10,7 @@ import pytest
 
 from index import (
     ClaimIndex,
+    IndexFolderError,
     IndexMismatchError,
     IndexMissingError,
     ReindexBusyError,
@@ -201,6 +202,15 @@ def test_a_refused_edits_last_version_keeps_its_episode_against_a_new_file(
     assert sorted(e.path.name for e in summary.failed) == [first.name, "zz-490.txt"]
     served = {s.episode.source_name for s in ClaimIndex.open(index_dir, embedder).episodes()}
     assert served == {first.name, second.name}
+
+
+def test_an_index_folder_that_cannot_be_created_is_a_clear_error(
+    reviews_dir: Path, tmp_path: Path, embedder: HashingEmbedder
+) -> None:
+    in_the_way = tmp_path / "index"
+    in_the_way.write_text("a file, not a folder", "utf-8")
+    with pytest.raises(IndexFolderError, match=r"cannot use .*index as the index folder"):
+        reindex(reviews_dir, in_the_way, embedder)
 
 
 class _Crash(Exception):
