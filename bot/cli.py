@@ -239,7 +239,7 @@ def _read_questions(path: Path) -> Iterator[str]:
         if text.startswith("{"):
             try:
                 question = json.loads(text)["question"]
-            except (ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError, RecursionError) as exc:
                 raise ClaimbotError(
                     f'{path.name}, line {number}: a JSON line needs a "question" field'
                 ) from exc

@@ -77,7 +77,8 @@ class EvalReport:
 def load_questions(path: Path, split: str | None = None) -> list[LabelledQuestion]:
     """Read a labelled question file; `split` keeps only that split. Errors name the line."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        # Lines end at "\n" only: U+2028 may stand inside a JSON string (see bot/cli.py).
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise ClaimbotError(f"cannot read labelled questions from {path}: {exc}") from exc
     questions = []
@@ -85,16 +86,12 @@ def load_questions(path: Path, split: str | None = None) -> list[LabelledQuestio
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            question = LabelledQuestion(
-                str(row["question"]),
-                tuple(str(e).casefold() for e in row.get("expect", [])),
-                row.get("split"),
-            )
-        except (ValueError, KeyError, TypeError) as exc:
+            question = _labelled(json.loads(line))
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise ClaimbotError(
                 f"{path.name}, line {number}: expected "
-                '{"question": "...", "expect": ["..."], "split": "..."}'
+                '{"question": "...", "expect": ["..."], "split": "..."} '
+                "(a non-empty question, expect a list of non-empty headline fragments)"
             ) from exc
         if split is None or question.split == split:
             questions.append(question)
@@ -103,6 +100,19 @@ def load_questions(path: Path, split: str | None = None) -> list[LabelledQuestio
             f"{path.name}: no questions" + (f" in split {split!r}" if split else "")
         )
     return questions
+
+
+def _labelled(row: dict[str, object]) -> LabelledQuestion:
+    """One labelled row, its types checked: a string as `expect` would be read letter by
+    letter and an empty fragment matches every headline, so either scored as right."""
+    question, expect, split = row["question"], row.get("expect", []), row.get("split")
+    if not isinstance(question, str) or not question.strip():
+        raise TypeError("question")
+    if not isinstance(expect, list) or not all(isinstance(e, str) and e.strip() for e in expect):
+        raise TypeError("expect")
+    if split is not None and not isinstance(split, str):
+        raise TypeError("split")
+    return LabelledQuestion(question, tuple(e.casefold() for e in expect), split)
 
 
 def evaluate(

@@ -55,3 +55,28 @@ def test_a_broken_question_file_names_the_line(tmp_path: Path) -> None:
     bad.write_text('{"question": "ok", "expect": []}\nnot json\n', "utf-8")
     with pytest.raises(ClaimbotError, match=r"q\.jsonl, line 2"):
         load_questions(bad)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '{"question": "who won the 1998 world cup", "expect": "france"}',  # not a list
+        '{"question": "anything", "expect": [""]}',  # matches every headline
+        '{"question": null, "expect": []}',
+        '{"question": "x", "expect": [], "split": 1}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+)
+def test_a_labelled_row_that_would_score_wrongly_is_refused_naming_its_line(
+    tmp_path: Path, row: str
+) -> None:
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"question": "ok", "expect": []}\n' + row + "\n", "utf-8")
+    with pytest.raises(ClaimbotError, match=r"q\.jsonl, line 2"):
+        load_questions(bad)
+
+
+def test_a_labelled_question_may_hold_a_line_separator(tmp_path: Path) -> None:
+    good = tmp_path / "q.jsonl"
+    good.write_text('{"question": "nvidia\u2028margins", "expect": []}\n', "utf-8")
+    assert [q.question for q in load_questions(good)] == ["nvidia\u2028margins"]
