@@ -164,6 +164,7 @@ class SentenceTransformerEmbedder:
         if self._source != self._name:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        folder: Path | None = None
         try:
             if self.backend in ("torch", "torch-bf16"):
                 return _load_model(self._source)
@@ -178,10 +179,13 @@ class SentenceTransformerEmbedder:
         except ModelLoadError:
             raise
         except Exception as exc:
+            if folder is not None:  # the export exists: a damaged cached file is likelier
+                hint = f"if a file in {folder} is damaged, delete that folder to export anew"
+            else:
+                hint = "without internet only the packaged default model is available"
             raise ModelLoadError(
                 f"cannot load embedding model {self._name!r} with backend {self.backend!r} "
-                f"({type(exc).__name__}: {exc}); without internet only the packaged default "
-                "model is available"
+                f"({type(exc).__name__}: {exc}); {hint}"
             ) from exc
 
     def onnx_folder(self) -> Path:
@@ -227,18 +231,23 @@ class SentenceTransformerEmbedder:
         def optimize(model: SentenceTransformer, out: Path) -> None:
             from sentence_transformers import export_optimized_onnx_model
 
-            export_optimized_onnx_model(model, "O2", str(out))
+            try:
+                export_optimized_onnx_model(model, "O2", str(out))
+            except OSError:  # the disk or the folder, not the model: worth another try
+                raise
+            except Exception as exc:  # an architecture ONNX Runtime's optimizer does not know
+                raise _NotOptimizable(f"{type(exc).__name__}: {exc}") from exc
 
         unsupported = folder / f"{OPTIMIZED_ONNX_FILE}.unsupported"
         if unsupported.is_file():
             return ONNX_FILE
         try:
             return self._derived_file(folder, OPTIMIZED_ONNX_FILE, optimize)
-        except OSError:  # the disk or the folder, not the model: worth another try next time
-            raise
-        except Exception as exc:  # an architecture ONNX Runtime's optimizer does not know
+        except _NotOptimizable as exc:
+            # Only the optimizer's refusal is remembered: a source export that fails to load
+            # (a damaged cached file) fails this load, and is tried again next time.
             log.warning("using the plain ONNX export of %s: %s", self._name, exc)
-            unsupported.write_text(f"{type(exc).__name__}: {exc}\n", "utf-8")
+            unsupported.write_text(f"{exc}\n", "utf-8")
             return ONNX_FILE
 
     def _derived_file(
@@ -349,6 +358,10 @@ def _load_model(
     model: SentenceTransformer = SentenceTransformer(source, **kwargs)
     model.eval()  # once: `_torch_encode` does not redo it at every call as `encode` does
     return model
+
+
+class _NotOptimizable(Exception):
+    """ONNX Runtime's transformer optimizer refused the model's graph."""
 
 
 def _session_options() -> Any:

@@ -298,3 +298,18 @@ def test_a_disk_error_while_optimizing_fails_the_load_and_is_retried_next_time(
     with pytest.raises(ModelLoadError, match="No space left"):
         embedder.embed(TEXTS[:1])
     assert not (embedder.onnx_folder() / f"{OPTIMIZED_ONNX_FILE}.unsupported").exists()
+
+
+def test_a_damaged_cached_export_fails_the_load_saying_what_to_delete_and_marks_nothing(
+    unoptimized_cache: Path,
+) -> None:
+    from index import ModelLoadError
+
+    embedder = SentenceTransformerEmbedder(backend="onnx", cache_dir=unoptimized_cache)
+    folder = embedder.onnx_folder()
+    source = folder / ONNX_FILE
+    source.write_bytes(source.read_bytes()[:1000])  # a truncated file, as after a full disk
+    with pytest.raises(ModelLoadError, match="delete that folder"):
+        embedder.embed(TEXTS[:1])
+    # Not mistaken for a model the optimizer does not know: nothing remembered.
+    assert not (folder / f"{OPTIMIZED_ONNX_FILE}.unsupported").exists()
