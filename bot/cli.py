@@ -21,6 +21,7 @@ from bot import render_text as render
 from bot.engine import make_bulk_embedder, make_embedder, open_index
 from bot.settings import Settings
 from index import ClaimbotError, Embedder, ReindexBusyError, ReindexSummary, reindex
+from index.text import without_lone_surrogates
 
 log = logging.getLogger("claimbot")
 
@@ -207,7 +208,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise ClaimbotError("--results must be between 1 and 10")
     index = open_index(settings, embedder_for(args, settings))
     if args.question is not None:
-        answer = index.ask(_printable(args.question), k=args.results)
+        answer = index.ask(without_lone_surrogates(args.question), k=args.results)
         if args.json:
             emit_json(render.answer_json(answer))
         else:
@@ -247,7 +248,7 @@ def _read_questions(path: Path) -> Iterator[str]:
                 raise ClaimbotError(f'{path.name}, line {number}: "question" must be text')
             text = question.strip()
         if text:
-            yield _printable(text)
+            yield without_lone_surrogates(text)
 
 
 def settings_problems(error: ValidationError) -> str:
@@ -258,12 +259,6 @@ def settings_problems(error: ValidationError) -> str:
         where = f"CLAIMBOT_{field.upper()}: " if field else ""
         problems.append(where + problem["msg"].removeprefix("Value error, "))
     return "; ".join(problems)
-
-
-def _printable(text: str) -> str:
-    """`text` with lone surrogates (valid in JSON, and how Python reads bytes of another
-    encoding on the command line) replaced by U+FFFD: they cannot be printed as UTF-8."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def cmd_verdicts(args: argparse.Namespace, settings: Settings) -> int:

@@ -27,6 +27,7 @@ from typing import Any
 import regex
 
 from index.errors import ClaimbotError
+from index.text import without_lone_surrogates
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -61,8 +62,7 @@ MAX_QUESTION_CHARS = 2000
 def _storable(question: str) -> str:
     """The question as stored: trimmed, cut, and lone surrogates (which Discord's JSON may
     carry, and SQLite cannot encode) replaced by U+FFFD."""
-    text = question.strip()[:MAX_QUESTION_CHARS]
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return without_lone_surrogates(question.strip()[:MAX_QUESTION_CHARS])
 
 
 class FeedbackError(ClaimbotError):

@@ -15,8 +15,7 @@ from typing import Any
 import regex
 
 from index.review_writer import one_line
-
-_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+from index.text import without_lone_surrogates
 
 SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")
 _EMOJI = regex.compile(
@@ -81,7 +80,7 @@ def text_of(value: Any, keep_lines: bool = False) -> str | None:
     # The review parser drops byte-order marks wherever they are in a line: a field holding
     # only one is as empty as a blank one, not a claim whose written line would read empty.
     # A lone surrogate (valid in JSON, not in UTF-8) could not be written to a file at all.
-    value = _SURROGATE.sub("\ufffd", value.replace("\ufeff", ""))
+    value = without_lone_surrogates(value.replace("\ufeff", ""))
     text = value.strip() if keep_lines else one_line(value)
     return text or None
 

@@ -48,3 +48,10 @@ def strip_quote_marks(text: str) -> str:
 
 def starts_with_quote(text: str) -> bool:
     return bool(text) and text[0] in OPEN_QUOTES
+
+
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD. They are valid in JSON (Discord's,
+    `ask --questions`, ClaimReview files) and are how Python reads undecodable bytes on a
+    command line, but cannot be encoded as UTF-8: not printed, stored or written."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
