@@ -41,6 +41,19 @@ def _child(index_dir: Path, *reviews: Path, options: tuple[str, ...] = ()) -> li
     return command + list(options)
 
 
+def _killed_at(stage: str, index_dir: Path, *reviews: Path) -> subprocess.CompletedProcess[str]:
+    """A child reindexing `index_dir` from `reviews`, killed by SIGKILL at `stage`."""
+    done = subprocess.run(
+        _child(index_dir, *reviews, options=("--kill-at", stage)),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    return done
+
+
 def _assert_recovers_to_b(index_dir: Path, corpora: Corpora, generation_before: str) -> None:
     """The next reindex runs (the dead child's lock is gone), removes every leftover and
     serves B; only the new generation and the one it replaced remain."""
@@ -57,14 +70,7 @@ def test_a_reindex_killed_at_a_stage_serves_the_old_index_before_the_swap_and_th
     stage: str, corpora: Corpora, index_at_a: Path
 ) -> None:
     generation_before = read_manifest(index_at_a).generation
-    done = subprocess.run(
-        _child(index_at_a, corpora.b, options=("--kill-at", stage)),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    done = _killed_at(stage, index_at_a, corpora.b)
     assert done.stdout.splitlines()[-1] == f"stage {stage}"
 
     expected = corpora.print_a if stage in BEFORE_THE_SWAP else corpora.print_b
@@ -87,14 +93,7 @@ def test_a_full_rebuild_killed_before_its_swap_serves_the_old_index(
     # current layout rebuilds in full.
     reindex(corpora.a, index_dir, HashingEmbedder(), layout="single-v1")
     before = served(index_dir)
-    done = subprocess.run(
-        _child(index_dir, corpora.b, options=("--kill-at", stage)),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    _killed_at(stage, index_dir, corpora.b)
     assert served(index_dir) == before
 
 
@@ -128,13 +127,7 @@ def test_reindexes_killed_at_random_moments_always_leave_exactly_a_or_b(
 def test_a_first_reindex_killed_before_its_swap_leaves_no_index_rather_than_a_broken_one(
     corpora: Corpora, index_dir: Path
 ) -> None:
-    done = subprocess.run(
-        _child(index_dir, corpora.b, options=("--kill-at", "manifest-written")),
-        cwd=REPO,
-        capture_output=True,
-        timeout=60,
-    )
-    assert done.returncode == -signal.SIGKILL
+    _killed_at("manifest-written", index_dir, corpora.b)
     with pytest.raises(IndexMissingError, match="run `claimbot reindex` to build it"):
         ClaimIndex.open(index_dir, HashingEmbedder())
     _assert_recovers_to_b(index_dir, corpora, generation_before="")
