@@ -89,8 +89,9 @@ def reindex(
         old = usable.manifest if usable is not None else None
         # What the manifest names keeps serving until the swap, even when this reindex
         # cannot build on it (another model or layout: a full rebuild).
-        published = _published_generation(index_dir)
-        remove_stale(index_dir, keep=published)
+        published = _published(index_dir)
+        kept = {published.generation} if published is not None else set()
+        remove_stale(index_dir, keep=kept)
         sources = old_sources(index_dir, old)
         plan = plan_reindex(reviews_dir, sources, summary)
         if old is not None and not summary.changed_anything:
@@ -100,6 +101,7 @@ def reindex(
         check("start")
         manifest = _write_generation(
             index_dir,
+            (published.version if published is not None else 0) + 1,
             usable,
             plan,
             _Embedders(embedder, bulk_embedder),
@@ -112,7 +114,7 @@ def reindex(
         write_manifest(index_dir, manifest, check)
         check("after-swap")
         # Keep the previous generation: a reader that opened it a moment ago can finish.
-        remove_stale(index_dir, keep={manifest.generation} | published)
+        remove_stale(index_dir, keep={manifest.generation} | kept)
         summary.version, summary.episodes, summary.cards = (
             manifest.version,
             manifest.episodes,
@@ -142,21 +144,14 @@ def _usable_index(
         return None
 
 
-def _published_generation(index_dir: Path) -> set[str]:
-    """The generation the manifest names, while the manifest can be read (empty otherwise)."""
+def _published(index_dir: Path) -> Manifest | None:
+    """The published manifest while it can be read, even one whose index this reindex cannot
+    build on (None when there is none): its generation serves until the swap, and the next
+    version follows its own, so versions only grow and every reader sees a rebuild as new."""
     try:
-        return {read_manifest(index_dir).generation}
+        return read_manifest(index_dir)
     except IndexUnusableError:
-        return set()
-
-
-def _last_version(index_dir: Path) -> int:
-    """The version of the published manifest, even one whose index is being rebuilt in full,
-    so versions only grow and every reader sees a rebuild as new; 0 when there is none."""
-    try:
-        return read_manifest(index_dir).version
-    except IndexUnusableError:
-        return 0
+        return None
 
 
 @dataclass(frozen=True)
@@ -176,6 +171,7 @@ class _Embedders:
 
 def _write_generation(
     index_dir: Path,
+    version: int,
     usable: ClaimIndex | None,
     plan: ReindexPlan,
     embedders: _Embedders,
@@ -185,7 +181,6 @@ def _write_generation(
     check: Checkpoint,
 ) -> Manifest:
     embedder = embedders.question
-    version = _last_version(index_dir) + 1
     name = new_generation_name(version)
     tmp = index_dir / f"{TMP_PREFIX}{name}"
     tmp.mkdir(parents=True)
