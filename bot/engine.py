@@ -40,7 +40,7 @@ def make_bulk_embedder(settings: Settings) -> Embedder | None:
 
 
 def answer_policy(settings: Settings) -> AnswerPolicy:
-    return DEFAULT_POLICY.with_threshold(settings.min_score)
+    return DEFAULT_POLICY.with_threshold(settings.min_confidence)
 
 
 def open_index(settings: Settings, embedder: Embedder, index_dir: Path | None = None) -> ClaimIndex:

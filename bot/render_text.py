@@ -19,6 +19,19 @@ from index import (
 BADGES = {5: "✅", 4: "☑️", 3: "⚖️", 2: "⚠️", 1: "❌"}
 ABSTENTION = "No reviewed claim covers that."
 WIDTH = 88
+CLOSE_MATCH = 0.8
+"""From this confidence an answer is worded as a close match; below, as a related claim."""
+
+
+def match_label(hit: Hit) -> str:
+    """How sure an answer is, in words: "close match" or "related claim" (terminal and
+    Discord alike)."""
+    return "close match" if hit.confidence >= CLOSE_MATCH else "related claim"
+
+
+def confidence_note(hit: Hit) -> str:
+    """`Close match (confidence 0.93)`: the line above an answer."""
+    return f"{match_label(hit).capitalize()} (confidence {hit.confidence:.2f})"
 
 
 def badge(card: VerdictCard) -> str:
@@ -58,11 +71,11 @@ def render_answer(answer: Answer) -> str:
     if not answer.hits:
         return f"{ABSTENTION}\n(The index is empty.)"
     if answer.answered:
-        parts = [render_card(answer.hits[0])]
+        parts = [confidence_note(answer.hits[0]), render_card(answer.hits[0])]
         more = [h for h in answer.hits[1:]]
         if more:
             parts.append("\nAlso relevant:")
-            parts += [f"  - {render_hit_line(h)}" for h in more]
+            parts += [f"  - {render_hit_line(h)} · {match_label(h)}" for h in more]
         return "\n".join(parts)
     parts = [ABSTENTION, "Closest reviewed claims (not a match):"]
     parts += [f"  - {render_hit_line(h)}" for h in answer.hits]
@@ -128,6 +141,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "verdict": h.card.verdict,
                 "rating": h.card.rating,
                 "score": round(h.score, 4),
+                "confidence": round(h.confidence, 4),
             }
             for h in answer.hits
         ],

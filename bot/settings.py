@@ -44,11 +44,12 @@ class Settings(BaseSettings):
         description="where the bot runs /reindex and /review: process = a child `claimbot "
         "reindex` (its model and work stay out of the bot), thread = a worker thread of the bot",
     )
-    min_score: float | None = Field(
+    min_confidence: float | None = Field(
         None,
         ge=0,
+        le=1,
         allow_inf_nan=False,
-        description="override the answer threshold (cosine similarity, 0-1)",
+        description="override the answer threshold: the confidence (0-1) a card needs",
     )
 
     discord_token: SecretStr | None = Field(None, description="the bot token")

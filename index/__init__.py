@@ -41,17 +41,15 @@ from index.feedback import (
 from index.live import LiveIndex
 from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
 from index.parse import parse_review, parse_review_bytes
-from index.policy import BASELINE_POLICY, AnswerPolicy
+from index.policy import AnswerPolicy
 from index.rating import rate_verdict, rating_colour
 from index.reindex import reindex
 from index.reindex_plan import REVIEW_SUFFIXES, ReindexSummary, review_files
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
-from index.search import DEFAULT_MIN_SCORE, DEFAULT_POLICY, ClaimIndex, EpisodeSummary
+from index.search import DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 from index.text import slugify
 
 __all__ = [
-    "BASELINE_POLICY",
-    "DEFAULT_MIN_SCORE",
     "DEFAULT_MODEL",
     "DEFAULT_POLICY",
     "REVIEW_SUFFIXES",

@@ -129,6 +129,9 @@ class Hit(BaseModel):
     card: VerdictCard
     episode: Episode
     score: float
+    confidence: float = Field(
+        1.0, description="calibrated probability (0-1) that this card answers the question"
+    )
 
 
 class Answer(BaseModel):

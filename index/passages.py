@@ -6,8 +6,10 @@ is embedded too, not to be answered with but to recognise near misses: a questio
 what a review merely mentions better than any claim has no verdict to give.
 
 Vector ids encode what they point at, so no id table is needed:
-card passages are `card_rowid * MAX_PASSAGES + n`; commentary passages are
-`COMMENTARY_BASE + episode_rowid * MAX_COMMENTARY + n`.
+card passages are `card_rowid * MAX_PASSAGES + slot`; commentary passages are
+`COMMENTARY_BASE + episode_rowid * MAX_COMMENTARY + n`. In the `facets-v3` layout a slot says
+which facet a vector is (`WHOLE`, `HEADLINE`, `QUOTE`, then the analysis), so the ranking can
+weigh how well the claim itself matches apart from an aside in its analysis.
 
 The layout is recorded in the manifest, so changing it forces a full reindex rather than mixing
 vectors of two layouts.
@@ -44,15 +46,44 @@ def facet_passages(card: VerdictCard) -> list[str]:
     return [_whole(card), *(f for f in facets if f)][:MAX_PASSAGES]
 
 
+WHOLE, HEADLINE, QUOTE, FIRST_ANALYSIS = 0, 1, 2, 3
+"""The fixed slots of `facets-v3`."""
+
+
+def slotted_facets(card: VerdictCard) -> list[str]:
+    """`facets-v2` in fixed slots, each distinct text embedded once: a slot whose text repeats
+    an earlier one (an imported fact-check's quote that is its headline, a card that is only a
+    headline) is left empty ("") and gets no vector. An identical passage would cost an
+    embedding and count twice in the ranking's features."""
+    facets = [card.headline, card.quote, *(block.text for block in card.analysis)]
+    seen: set[str] = set()
+    distinct: list[str] = []
+    for text in facets[: MAX_PASSAGES - 1]:
+        key = " ".join(text.split()).casefold()
+        distinct.append(text if key and key not in seen else "")
+        seen.add(key)
+    whole = ". ".join(text for text in distinct if text)
+    # The whole card is the headline alone when nothing else is distinct: one vector.
+    if distinct and whole == distinct[0]:
+        distinct[0] = ""
+    return [whole, *distinct]
+
+
 LAYOUTS: dict[str, Callable[[VerdictCard], list[str]]] = {
     "single-v1": single_passage,
     "facets-v2": facet_passages,
+    "facets-v3": slotted_facets,
 }
-DEFAULT_LAYOUT = "facets-v2"
+DEFAULT_LAYOUT = "facets-v3"
 
 
 def card_passages(card: VerdictCard, layout: str = DEFAULT_LAYOUT) -> list[str]:
+    """The card's passages by slot; an empty string marks a slot without a vector."""
     return LAYOUTS[layout](card)
+
+
+def passage_slot(vector_id: int) -> int:
+    return vector_id % MAX_PASSAGES
 
 
 def commentary_passages(episode: Episode) -> list[str]:

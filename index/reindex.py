@@ -290,8 +290,9 @@ def _add_reviews(
             )
             rowid = cursor.lastrowid
             assert rowid is not None
-            ids.extend(card_vector_ids(rowid, len(passages)))
-            texts.extend(passages)
+            slots = card_vector_ids(rowid, len(passages))
+            ids.extend(vid for vid, text in zip(slots, passages, strict=True) if text)
+            texts.extend(text for text in passages if text)
             summary.embedded_cards += 1
     # Texts of similar length share a batch, so little of each batch is padding; the order
     # does not matter to FAISS, which files every vector under its own id.

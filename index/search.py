@@ -7,28 +7,34 @@ opened; reloading after a reindex means opening a new one and swapping the refer
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
+import regex
 from pydantic import ValidationError
 
 from index.embed import Embedder, Vectors
 from index.errors import ClaimbotError, IndexCorruptError, NotFoundError
 from index.lexical import LexicalIndex
 from index.models import Answer, Episode, Hit, VerdictCard
-from index.passages import card_rowid, is_commentary
+from index.passages import HEADLINE, QUOTE, WHOLE, card_rowid, is_commentary, passage_slot
 from index.policy import AnswerPolicy
+from index.ranking import CardText, Evidence, Question, card_text, decider_features, sigmoid
 from index.store import DATABASE_FILE, VECTORS_FILE, Manifest, connect, read_manifest
 from index.vector_index import refresh_probes
 
 DEFAULT_POLICY = AnswerPolicy()
-DEFAULT_MIN_SCORE = DEFAULT_POLICY.threshold
+
+TEXT_CACHE_CARDS = 50_000
+"""Cards whose words are kept between questions (a few kB each)."""
 
 MAX_QUESTION_CHARS = 2000
 """Longer questions are cut before embedding; the model reads 256 tokens at most anyway."""
@@ -41,11 +47,23 @@ class EpisodeSummary:
 
 
 @dataclass(frozen=True)
-class Candidates:
-    """Search output before the answer policy: the best cards as (card rowid, score), best
-    first, and the best commentary score (None when the index has no commentary)."""
+class Candidate:
+    """One card weighed for a question: the ranker's features and score, the decider's
+    features and the probability that this card answers the question."""
 
-    cards: list[tuple[int, float]]
+    rowid: int
+    features: tuple[float, ...]
+    rank_score: float
+    decision: tuple[float, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Search output before the answer decision: the candidates ranked best first, and the
+    best commentary score (None when the index has no commentary)."""
+
+    ranked: list[Candidate]
     commentary: float | None
 
 
@@ -70,7 +88,8 @@ class ClaimIndex:
         self._has_commentary = bool(
             db.execute("SELECT COALESCE(SUM(passages), 0) FROM episodes").fetchone()[0]
         )
-        self._lexical = self._build_lexical() if policy.lexical_weight > 0 else None
+        self._texts: dict[int, CardText] = {}
+        self._lexicon = self._build_lexicon()
 
     @classmethod
     def open(
@@ -130,13 +149,13 @@ class ClaimIndex:
         return self.manifest.version
 
     @property
-    def min_score(self) -> float:
-        return self.policy.threshold
+    def min_confidence(self) -> float:
+        return self.policy.min_confidence
 
     # -- asking -------------------------------------------------------------------------
 
     def embed_questions(self, questions: Sequence[str]) -> Vectors:
-        return self.embedder.embed([_clean_question(q) for q in questions])
+        return self.embedder.embed([_matchable(q) for q in questions])
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """The best `k` cards for a question, and whether the best one answers it."""
@@ -146,33 +165,61 @@ class ClaimIndex:
     def answer(self, question: str, vector: Vectors, k: int = 3) -> Answer:
         """Answered: the best card and the others that also clear the policy.
         Not answered: the `k` closest cards, which the front ends label as no match."""
-        scored = self.candidates(question, vector, k)
-        policy = self.policy
-        answering = [
-            (rowid, score)
-            for rowid, score in scored.cards
-            if policy.confidence(score, scored.commentary) >= policy.threshold
-        ]
-        answered = bool(answering) and answering[0] == scored.cards[0]
-        hits = self._hits(answering if answered else scored.cards)
-        return Answer(question=question, answered=answered, hits=tuple(hits))
+        ranked = self.candidates(question, vector, k).ranked
+        floor = self.policy.min_confidence
+        answered = bool(ranked) and ranked[0].confidence >= floor
+        chosen = [c for c in ranked if c.confidence >= floor] if answered else ranked
+        return Answer(question=question, answered=answered, hits=tuple(self.hits(chosen)))
 
     def search_vector(self, vector: Vectors, k: int, question: str = "") -> list[Hit]:
-        """The `k` best cards for a question vector (and its text, for the lexical blend)."""
-        return self._hits(self.candidates(question, vector, k).cards)
+        """The `k` best cards for a question vector and its text."""
+        return self.hits(self.candidates(question, vector, k).ranked)
 
     def candidates(self, question: str, vector: Vectors, k: int) -> Candidates:
-        """The `k` best cards and the commentary score, before any answer decision (the
-        evaluation tunes the policy on these)."""
+        """The `k` best candidates and the commentary score, with the evidence the answer
+        model weighed (the fitting script learns from it). Which cards are weighed does not
+        depend on `k`: the policy's dense and lexical candidates, always."""
         if self._vectors.ntotal == 0 or k <= 0:
             return Candidates([], None)
+        policy = self.policy
+        slots, commentary, floor = self._dense(vector, policy.dense_candidates)
+        asked = Question.of(_LINK.sub(" ", question) if question.strip() else "")
+        lexical = self._lexicon.scores(asked.terms, policy.lexical_candidates)
+        rowids = list(slots.keys() | lexical.keys())
+        texts = self._card_texts(rowids)
+        evidence = [
+            _evidence(rowid, slots.get(rowid, {}), floor, lexical.get(rowid, 0.0), texts[rowid])
+            for rowid in rowids
+            if rowid in texts
+        ]
+        if not evidence:
+            return Candidates([], commentary)
+        model = policy.model
+        weighed = []
+        for item in evidence:
+            features = item.features(asked, self._lexicon)
+            weighed.append((model.ranker.logit(features), item.text.card_id, item.rowid, features))
+        # Ties go by card id, which is the same in every generation (row numbers are not).
+        weighed.sort(key=lambda entry: (-entry[0], entry[1]))
+        scores = [entry[0] for entry in weighed]
+        rows = [entry[3] for entry in weighed]
+        ranked = []
+        for position, (score, _, rowid, features) in enumerate(weighed[:k]):
+            decision = decider_features(scores, position, rows, commentary, asked)
+            confidence = sigmoid(model.decider_for(commentary).logit(decision))
+            ranked.append(Candidate(rowid, tuple(features), score, tuple(decision), confidence))
+        return Candidates(ranked, commentary)
+
+    def _dense(
+        self, vector: Vectors, cards: int
+    ) -> tuple[dict[int, dict[int, float]], float | None, float]:
+        """Card rowid → {passage slot: cosine} for the best `cards` cards, the best commentary
+        score, and the lowest score fetched (what an unfetched passage scores at most)."""
         # Several passages per card and the commentary share the index: fetch enough to
-        # find k distinct cards in nearly every case.
-        fetch = min(self._vectors.ntotal, max(k * 16, 64))
+        # find the cards wanted in nearly every case.
+        fetch = min(self._vectors.ntotal, max(cards * 16, 256))
         with _one_openmp_thread():
             scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
-        best: dict[int, float] = {}
-        commentary: float | None = None
         # As Python numbers: iterating the arrays themselves makes a NumPy scalar of each
         # element, which took 0.15 ms of a 10k-card search's 0.76 (in process, cProfile).
         fetched = [
@@ -180,53 +227,73 @@ class ClaimIndex:
             for score, vid in zip(scores[0].tolist(), ids[0].tolist(), strict=True)
             if vid >= 0
         ]
+        slots: dict[int, dict[int, float]] = {}
+        commentary: float | None = None
         for score, vid in fetched:
             if is_commentary(vid):
                 commentary = score if commentary is None else commentary
                 continue
-            # FAISS returns best first, so a card's first passage is its best one.
-            best.setdefault(card_rowid(vid), score)
+            slots.setdefault(card_rowid(vid), {})[passage_slot(vid)] = score
+        if len(slots) > cards:
+            # The best `cards` cards, and any that tie with the last: which cards are weighed
+            # must not depend on row numbers, which differ between generations.
+            bests = sorted((max(s.values()) for s in slots.values()), reverse=True)
+            bar = bests[cards - 1]
+            slots = {rowid: s for rowid, s in slots.items() if max(s.values()) >= bar}
+        floor = min((score for score, _ in fetched), default=0.0)
         if commentary is None and self._has_commentary and fetched:
-            # Not among the fetched: it scores at most the lowest fetched passage.
-            commentary = min(score for score, _ in fetched)
-        if self._lexical is not None and question:
-            weight = self.policy.lexical_weight
-            lexical = self._lexical.scores(_clean_question(question))
-            floor = min(best.values(), default=0.0)
-            best = {
-                rowid: best.get(rowid, floor) + weight * lexical.get(rowid, 0.0)
-                for rowid in best.keys() | lexical.keys()
-            }
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:k]
-        return Candidates(ranked, commentary if self._has_commentary else None)
+            commentary = floor  # not among the fetched: it scores at most the lowest one
+        return slots, commentary if self._has_commentary else None, floor
 
-    def _build_lexical(self) -> LexicalIndex:
+    def _card_texts(self, rowids: list[int]) -> dict[int, CardText]:
+        """The words of these cards, read once per generation (cards never change in one)."""
+        with self._db_lock:
+            missing = [r for r in rowids if r not in self._texts]
+            if missing:
+                marks = ",".join("?" * len(missing))
+                rows = self._db.execute(
+                    f"SELECT rowid, data FROM cards WHERE rowid IN ({marks})", missing
+                ).fetchall()
+                if len(self._texts) > TEXT_CACHE_CARDS:
+                    self._texts.clear()
+                for rowid, data in rows:
+                    self._texts[rowid] = _card_text(json.loads(data))
+            return {r: self._texts[r] for r in rowids if r in self._texts}
+
+    def _build_lexicon(self) -> LexicalIndex:
         with self._db_lock:
             rows = self._db.execute("SELECT rowid, data FROM cards").fetchall()
-        cards = [(rowid, VerdictCard.model_validate_json(data)) for rowid, data in rows]
-        return LexicalIndex(
-            [rowid for rowid, _ in cards],
-            [f"{c.headline} {c.quote} {c.analysis_text()}" for _, c in cards],
-        )
+        rowids, texts = [], []
+        for rowid, data in rows:
+            card = json.loads(data)
+            rowids.append(rowid)
+            texts.append(_searchable(card))
+        return LexicalIndex(rowids, texts)
 
-    def _hits(self, scored: list[tuple[int, float]]) -> list[Hit]:
-        if not scored:
+    def hits(self, ranked: list[Candidate]) -> list[Hit]:
+        """The cards of these candidates with their episodes, in the same order."""
+        if not ranked:
             return []
-        marks = ",".join("?" * len(scored))
+        marks = ",".join("?" * len(ranked))
         with self._db_lock:
             rows = self._db.execute(
                 f"SELECT c.rowid, c.data, e.data FROM cards c JOIN episodes e "
                 f"ON c.episode_key = e.key WHERE c.rowid IN ({marks})",
-                [rowid for rowid, _ in scored],
+                [c.rowid for c in ranked],
             ).fetchall()
         found = {
             rowid: (VerdictCard.model_validate_json(c), Episode.model_validate_json(e))
             for rowid, c, e in rows
         }
         return [
-            Hit(card=found[rowid][0], episode=found[rowid][1], score=score)
-            for rowid, score in scored
-            if rowid in found
+            Hit(
+                card=found[c.rowid][0],
+                episode=found[c.rowid][1],
+                score=self.policy.model.relevance(c.rank_score),
+                confidence=c.confidence,
+            )
+            for c in ranked
+            if c.rowid in found
         ]
 
     # -- browsing -----------------------------------------------------------------------
@@ -338,6 +405,18 @@ def _one_openmp_thread() -> Iterator[None]:
         faiss.omp_set_num_threads(previous)
 
 
+_LINK = regex.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*|<https?://\S*>", regex.I)
+
+
+def _matchable(question: str) -> str:
+    """The question without its links: a link's letters are no claim (a message that is only
+    a link has nothing to match, and reads as such to the answer model). All links → the
+    cleaned text as it was, which the model sees as saying nothing."""
+    text = _clean_question(question)
+    stripped = " ".join(_LINK.sub(" ", text).split())
+    return stripped or text
+
+
 def _clean_question(question: str) -> str:
     # Lone surrogates are valid in JSON (ask --questions, Discord) but not UTF-8; the
     # tokenizer would raise on them.
@@ -348,3 +427,39 @@ def _clean_question(question: str) -> str:
             "the question is empty: ask about a claim, e.g. 'are Nvidia margins really that high?'"
         )
     return text[:MAX_QUESTION_CHARS]
+
+
+def _searchable(card: dict[str, Any]) -> str:
+    analysis = " ".join(block.get("text", "") for block in card.get("analysis", ()))
+    parts = (card.get("headline"), card.get("quote"), card.get("speaker"), analysis)
+    return " ".join(p for p in parts if p)
+
+
+def _card_text(card: dict[str, Any]) -> CardText:
+    analysis = " ".join(block.get("text", "") for block in card.get("analysis", ()))
+    return card_text(
+        card.get("id", ""),
+        card.get("headline", ""),
+        card.get("quote", ""),
+        card.get("speaker"),
+        analysis,
+        bool(card.get("analysis")),
+    )
+
+
+def _evidence(
+    rowid: int, slots: dict[int, float], floor: float, lexical: float, text: CardText
+) -> Evidence:
+    """A card's dense evidence from the passages fetched for it; those not fetched score at
+    most `floor`. Without analysis the whole card is its claim too."""
+    claim_slots = (HEADLINE, QUOTE) if text.has_analysis else (WHOLE, HEADLINE, QUOTE)
+    ranked = sorted(slots.values(), reverse=True)
+    return Evidence(
+        rowid=rowid,
+        dense_best=ranked[0] if ranked else floor,
+        dense_second=ranked[1] if len(ranked) > 1 else floor,
+        dense_whole=slots.get(WHOLE, floor),
+        dense_claim=max((slots[s] for s in claim_slots if s in slots), default=floor),
+        lexical=lexical,
+        text=text,
+    )

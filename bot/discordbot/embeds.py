@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.render_text import ABSTENTION, badge, episode_line
+from bot.render_text import ABSTENTION, badge, confidence_note, episode_line, match_label
 from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
 
 TITLE_LIMIT = 256
@@ -67,7 +67,7 @@ def _card_body(card: VerdictCard, analysis_limit: int) -> str:
 
 
 def hit_line(hit: Hit, *, not_a_match: bool = False) -> str:
-    mark = f" *({NOT_A_MATCH})*" if not_a_match else ""
+    mark = f" *({NOT_A_MATCH if not_a_match else match_label(hit)})*"
     return f"{badge(hit.card)} · **{hit.card.headline}** — {hit.episode.display_name}{mark}"
 
 
@@ -76,6 +76,7 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
     abstention naming the closest cards as not a match."""
     if answer.answered and answer.best is not None:
         embed = card_embed(answer.best)
+        embed.set_author(name=confidence_note(answer.best))
         more = [hit_line(h) for h in answer.hits[1:3]]
         if more:
             embed.add_field(name="Also relevant", value=_lines(more, FIELD_VALUE_LIMIT))

@@ -48,8 +48,9 @@ def test_entry_point_reindexes_and_answers_the_demo_question(cli_env: dict[str, 
     asked = _run("ask", "Are Chinese model licenses really friendlier?", env=cli_env)
     assert asked.returncode == 0, asked.stderr
     first_lines = asked.stdout.splitlines()[:3]
-    assert first_lines[0].startswith("✅ Accurate")
-    assert first_lines[1] == '🔓 Chinese Open Models Have "Friendlier Licenses"'
+    assert first_lines[0].startswith("Close match (confidence ")
+    assert first_lines[1].startswith("✅ Accurate")
+    assert first_lines[2] == '🔓 Chinese Open Models Have "Friendlier Licenses"'
 
 
 def test_entry_point_reports_errors_on_stderr_with_a_non_zero_exit(
@@ -82,7 +83,8 @@ def test_ask_json_has_the_documented_shape(
     assert set(out) == {"question", "answered", "results"}
     assert out["answered"] is True
     best = out["results"][0]
-    assert set(best) == {"id", "episode", "headline", "verdict", "rating", "score"}
+    assert set(best) == {"id", "episode", "headline", "verdict", "rating", "score", "confidence"}
+    assert 0.5 <= best["confidence"] <= 1.0
     assert best["episode"] == {
         "podcast": "Lex Fridman Podcast",
         "number": 490,

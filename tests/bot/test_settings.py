@@ -36,11 +36,11 @@ def test_shard_ids_must_be_below_the_shard_count(monkeypatch: pytest.MonkeyPatch
     assert "between 0 and 1" in problems
 
 
-@pytest.mark.parametrize("value", ["nan", "-1"])
-def test_a_min_score_that_is_no_threshold_is_refused(
+@pytest.mark.parametrize("value", ["nan", "-1", "1.5"])
+def test_a_min_confidence_that_is_no_probability_is_refused(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    assert _problems(monkeypatch, MIN_SCORE=value).startswith("CLAIMBOT_MIN_SCORE: ")
+    assert _problems(monkeypatch, MIN_CONFIDENCE=value).startswith("CLAIMBOT_MIN_CONFIDENCE: ")
 
 
 def test_an_empty_folder_setting_is_refused_not_the_current_folder(
@@ -52,10 +52,10 @@ def test_an_empty_folder_setting_is_refused_not_the_current_folder(
 
 
 def test_empty_optional_settings_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("MODEL", "DEV_GUILD", "SHARD_COUNT", "SHARD_IDS", "MIN_SCORE"):
+    for name in ("MODEL", "DEV_GUILD", "SHARD_COUNT", "SHARD_IDS", "MIN_CONFIDENCE"):
         monkeypatch.setenv(f"CLAIMBOT_{name}", "")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert (settings.model, settings.dev_guild, settings.shard_ids, settings.min_score) == (
+    assert (settings.model, settings.dev_guild, settings.shard_ids, settings.min_confidence) == (
         "",
         None,
         None,

@@ -66,8 +66,8 @@ def card(n: int = 1, verdict: str = "Accurate", **changes: object) -> VerdictCar
     return VerdictCard.model_validate(fields)
 
 
-def hit(c: VerdictCard, score: float = 0.8) -> Hit:
-    return Hit(card=c, episode=EPISODE, score=score)
+def hit(c: VerdictCard, score: float = 0.8, confidence: float = 0.9) -> Hit:
+    return Hit(card=c, episode=EPISODE, score=score, confidence=confidence)
 
 
 def within_limits(embed: discord.Embed) -> bool:
@@ -124,6 +124,22 @@ def test_an_answer_lists_up_to_two_more_relevant_cards() -> None:
     also = embed.fields[-1]
     assert also.name == "Also relevant"
     assert (also.value or "").count("\n") == 1 and "Claim 2" in (also.value or "")
+
+
+@pytest.mark.parametrize(
+    ("confidence", "words"),
+    [(0.93, "Close match (confidence 0.93)"), (0.61, "Related claim (confidence 0.61)")],
+)
+def test_an_answer_says_how_sure_it_is(confidence: float, words: str) -> None:
+    answer = Answer(question="q", answered=True, hits=(hit(card(1), confidence=confidence),))
+    [embed] = answer_embeds(answer)
+    assert embed.author.name == words
+
+
+def test_each_further_relevant_card_is_worded_by_its_own_confidence() -> None:
+    hits = (hit(card(1), confidence=0.95), hit(card(2), confidence=0.55))
+    [embed] = answer_embeds(Answer(question="q", answered=True, hits=hits))
+    assert "*(related claim)*" in (embed.fields[-1].value or "")
 
 
 def test_an_abstention_marks_every_closest_card_as_not_a_match() -> None:

@@ -1,0 +1,270 @@
+"""The answer decision: evidence about each candidate card → its rank, and the best card's
+calibrated probability of answering the question.
+
+Two logistic models, fit offline (`benchmarks/fit_answer_model.py`) on labelled questions
+only, and shipped as `answer_model.json`:
+- the **ranker** scores each candidate from how well its claim matches (dense similarity of
+  the whole card, of its headline and quote, of its best passage) and the exact words it
+  shares with the question (BM25, rare terms covered, a quoted phrase, numbers);
+- the **decider** turns the best card's rank score, its lead over the next card, how much
+  better it matches than the review's commentary and how much the question says at all into
+  the probability that the best card answers the question. An index without commentary (an
+  imported fact-check) reads as "no commentary", which the decider learnt as such.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from index.lexical import LexicalIndex, terms, words
+
+RANKER_FEATURES = (
+    "dense_best",
+    "dense_second",
+    "dense_whole",
+    "dense_claim",
+    "lexical",
+    "claim_coverage",
+    "claim_recall",
+    "card_coverage",
+    "phrase",
+    "numbers_missing",
+)
+DECIDER_FEATURES = (
+    "rank_score",
+    "rank_margin",
+    "dense_best",
+    "dense_second",
+    "dense_whole",
+    "dense_claim",
+    "aside_lead",
+    "claim_coverage",
+    "claim_recall",
+    "card_coverage",
+    "commentary_margin",
+    "no_commentary",
+    "question_terms",
+)
+PHRASE_WORDS = 5
+"""A shared run of this many words or more counts fully as a quoted phrase."""
+
+
+@dataclass(frozen=True)
+class CardText:
+    """The words of one card the lexical evidence is read from."""
+
+    card_id: str
+    claim_words: tuple[str, ...]  # headline, quote and speaker, in order
+    claim_terms: frozenset[str]
+    card_terms: frozenset[str]  # the claim's and the analysis's
+    has_analysis: bool
+
+
+def card_text(
+    card_id: str,
+    headline: str,
+    quote: str,
+    speaker: str | None,
+    analysis: str,
+    has_analysis: bool,
+) -> CardText:
+    claim = " ".join(p for p in (headline, quote, speaker or "") if p)
+    claim_words = tuple(words(claim))
+    claim_terms = frozenset(terms(claim))
+    return CardText(
+        card_id,
+        claim_words,
+        claim_terms, claim_terms | frozenset(terms(analysis)), has_analysis
+    )
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question's words, read once for all its candidates."""
+
+    terms: tuple[str, ...]
+    phrases: tuple[frozenset[tuple[str, ...]], ...]  # its word n-grams, n = 2..PHRASE_WORDS
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> Question:
+        question_words = words(text)[:64]
+        return cls(
+            tuple(dict.fromkeys(terms(text))),
+            tuple(
+                frozenset(
+                    tuple(question_words[i : i + n]) for i in range(len(question_words) - n + 1)
+                )
+                for n in range(2, PHRASE_WORDS + 1)
+            ),
+            frozenset(t for t in terms(text) if any(c.isdigit() for c in t)),
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The ranker's view of one candidate card for one question."""
+
+    rowid: int
+    dense_best: float
+    dense_second: float  # the card's second-best passage: an aside matches one passage alone
+    dense_whole: float
+    dense_claim: float
+    lexical: float
+    text: CardText
+
+    def features(self, question: Question, lexicon: LexicalIndex) -> list[float]:
+        weights = {t: lexicon.idf(t) for t in question.terms}
+        total = sum(weights.values()) or 1.0
+        in_claim = sum(w for t, w in weights.items() if t in self.text.claim_terms) / total
+        in_card = sum(w for t, w in weights.items() if t in self.text.card_terms) / total
+        claim_weights = [lexicon.idf(t) for t in self.text.claim_terms]
+        asked = set(question.terms)
+        recalled = sum(
+            w for t, w in zip(self.text.claim_terms, claim_weights, strict=True) if t in asked
+        ) / (sum(claim_weights) or 1.0)
+        missing = (
+            len(question.numbers - self.text.card_terms) / len(question.numbers)
+            if question.numbers
+            else 0.0
+        )
+        return [
+            self.dense_best,
+            self.dense_second,
+            self.dense_whole,
+            self.dense_claim,
+            self.lexical,
+            in_claim if question.terms else 0.0,
+            recalled,
+            in_card if question.terms else 0.0,
+            _phrase(question, self.text.claim_words),
+            missing,
+        ]
+
+
+def _phrase(question: Question, claim_words: tuple[str, ...]) -> float:
+    """The longest run of the question's words found word for word in the claim, as a share
+    of `PHRASE_WORDS`."""
+    longest = 0
+    for n, grams in enumerate(question.phrases, start=2):
+        if not grams:
+            break
+        found = any(
+            tuple(claim_words[i : i + n]) in grams for i in range(len(claim_words) - n + 1)
+        )
+        if not found:
+            break
+        longest = n
+    return longest / PHRASE_WORDS
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A fitted logistic model: `sigmoid(bias + weights · features)`."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def logit(self, values: Sequence[float]) -> float:
+        return self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], expected: tuple[str, ...]) -> Linear:
+        features = tuple(data["features"])
+        if features != expected:
+            raise ValueError(f"the model's features {features} are not {expected}")
+        return cls(features, tuple(float(w) for w in data["weights"]), float(data["bias"]))
+
+
+def sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x > -60 else 0.0
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """The ranker, the deciders and the probability from which a card counts as an answer.
+
+    Two deciders, fit apart: one for indexes with commentary (reviews, whose near misses the
+    commentary gives away), one for indexes without (imported fact-checks, whose near misses
+    are sibling claims about the same event)."""
+
+    ranker: Linear
+    decider: Linear
+    plain_decider: Linear
+    threshold: float = 0.5
+
+    def relevance(self, rank_score: float) -> float:
+        """A rank score on the scale of its evidence (about 0-1): the weighted mean of the
+        ranker's features. It orders cards as the rank score does."""
+        return rank_score / (sum(abs(w) for w in self.ranker.weights) or 1.0)
+
+    def decider_for(self, commentary: float | None) -> Linear:
+        return self.plain_decider if commentary is None else self.decider
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnswerModel:
+        return cls(
+            Linear.from_json(data["ranker"], RANKER_FEATURES),
+            Linear.from_json(data["decider"], DECIDER_FEATURES),
+            Linear.from_json(data["plain_decider"], DECIDER_FEATURES),
+            float(data.get("threshold", 0.5)),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        def linear(model: Linear) -> dict[str, Any]:
+            return {
+                "features": list(model.features),
+                "weights": [round(w, 6) for w in model.weights],
+                "bias": round(model.bias, 6),
+            }
+
+        return {
+            "ranker": linear(self.ranker),
+            "decider": linear(self.decider),
+            "plain_decider": linear(self.plain_decider),
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def packaged(cls) -> AnswerModel:
+        text = resources.files("index").joinpath("answer_model.json").read_text("utf-8")
+        return cls.from_json(json.loads(text))
+
+
+def decider_features(
+    rank_scores: Sequence[float],
+    position: int,
+    ranked_features: Sequence[Sequence[float]],
+    commentary: float | None,
+    question: Question,
+) -> list[float]:
+    """The decider's view of the card at `position` among the ranked candidates: its lead
+    over the best other card (negative below the first)."""
+    mine = rank_scores[position]
+    others = [s for i, s in enumerate(rank_scores) if i != position]
+    margin = mine - max(others) if others else 4.0
+    row = ranked_features[position]
+    dense_best, dense_second, dense_whole, dense_claim = row[0], row[1], row[2], row[3]
+    return [
+        mine,
+        margin,
+        dense_best,
+        dense_second,
+        dense_whole,
+        dense_claim,
+        # How far a fragment of the analysis outscores the claim itself: a near miss inside
+        # the card (an aside, an example) leads by much.
+        dense_best - max(dense_whole, dense_claim),
+        row[5],  # claim_coverage
+        row[6],  # claim_recall
+        row[7],  # card_coverage
+        0.0 if commentary is None else dense_best - commentary,
+        1.0 if commentary is None else 0.0,
+        math.log1p(len(question.terms)),
+    ]

@@ -1,0 +1,135 @@
+"""The answer model's evidence and decision, read as a specification (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index import ClaimIndex, VerdictCard, reindex
+from index.lexical import LexicalIndex, terms
+from index.passages import HEADLINE, QUOTE, WHOLE, card_passages
+from index.ranking import (
+    DECIDER_FEATURES,
+    RANKER_FEATURES,
+    AnswerModel,
+    Evidence,
+    Question,
+    card_text,
+)
+from tests.fakes import HashingEmbedder
+
+
+def _card(headline: str, quote: str = "", analysis: tuple[str, ...] = ()) -> VerdictCard:
+    return VerdictCard.model_validate(
+        {
+            "id": "p/c",
+            "episode_key": "p#1",
+            "position": 1,
+            "emoji": "",
+            "headline": headline,
+            "quote": quote,
+            "analysis": [{"text": a} for a in analysis],
+            "verdict": "False",
+            "rating": 1,
+            "line": 1,
+        }
+    )
+
+
+def _features(
+    question: str, headline: str, analysis: str = "", others: tuple[str, ...] = ("rain",)
+) -> dict[str, float]:
+    text = card_text("p/c", headline, "", None, analysis, bool(analysis))
+    lexicon = LexicalIndex(range(1 + len(others)), [f"{headline} {analysis}", *others])
+    row = Evidence(1, 0.5, 0.5, 0.5, 0.5, 0.0, text).features(Question.of(question), lexicon)
+    return dict(zip(RANKER_FEATURES, row, strict=True))
+
+
+def test_a_quote_that_repeats_the_headline_is_embedded_once() -> None:
+    slots = card_passages(_card("Vaccines cause autism", "vaccines cause  AUTISM"))
+    assert slots[HEADLINE] == "" and slots[QUOTE] == ""
+    assert slots[WHOLE].startswith("Vaccines cause autism")
+
+
+def test_an_analysis_paragraph_said_twice_is_embedded_once() -> None:
+    slots = card_passages(_card("A claim", "a quote", ("Same text.", "Same text.", "Other.")))
+    assert [s for s in slots if s == "Same text."] == ["Same text."]
+    assert slots[-1] == "Other."
+
+
+def test_slots_keep_their_place_when_a_facet_is_missing() -> None:
+    slots = card_passages(_card("A claim", "", ("First paragraph.",)))
+    assert slots[HEADLINE] == "A claim" and slots[QUOTE] == "" and slots[3] == "First paragraph."
+
+
+def test_a_phrase_quoted_word_for_word_counts_by_its_length() -> None:
+    claim = "Moon Landing Was Staged"
+    quoted = _features("did he say the moon landing was staged in a studio", claim)
+    loose = _features("was the landing on the moon staged", claim)
+    assert quoted["phrase"] > loose["phrase"]
+
+
+def test_a_number_the_card_does_not_have_is_missing() -> None:
+    assert _features("is it 5g towers", "5G towers spread the virus")["numbers_missing"] == 0.0
+    assert _features("is it 4g towers", "5G towers spread the virus")["numbers_missing"] == 1.0
+
+
+def test_rare_words_weigh_more_in_coverage() -> None:
+    # "pfizer" is in one card of three, "trial" in all three.
+    names = _features("pfizer trial", "Pfizer vaccine trial", others=("trial one", "trial two"))
+    assert names["claim_coverage"] == 1.0
+    rare = _features("pfizer rain", "Pfizer vaccine trial", others=("trial one", "trial two"))
+    common = _features("trial rain", "Pfizer vaccine trial", others=("trial one", "trial two"))
+    assert rare["claim_coverage"] > common["claim_coverage"]
+
+
+def test_a_name_only_in_the_analysis_covers_the_card_but_not_the_claim() -> None:
+    row = _features("what about volkow", "Dopamine detox resets reward", "Nora Volkow said so")
+    assert row["card_coverage"] == 1.0 and row["claim_coverage"] == 0.0
+
+
+def test_links_carry_no_terms() -> None:
+    assert terms("look https://t.co/xyz pic.twitter.com/abc") != []  # the raw text has some
+    assert Question.of("").terms == ()
+
+
+def test_the_packaged_model_names_the_features_the_code_computes() -> None:
+    model = AnswerModel.packaged()
+    assert model.ranker.features == RANKER_FEATURES
+    assert model.decider.features == model.plain_decider.features == DECIDER_FEATURES
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_a_model_for_other_features_is_refused() -> None:
+    data = AnswerModel.packaged().to_json()
+    data["ranker"]["features"] = [*data["ranker"]["features"][:-1], "something_else"]
+    with pytest.raises(ValueError, match="features"):
+        AnswerModel.from_json(json.loads(json.dumps(data)))
+
+
+@pytest.fixture
+def index(reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder) -> ClaimIndex:
+    reindex(reviews_dir, index_dir, embedder)
+    return ClaimIndex.open(index_dir, embedder)
+
+
+def test_every_result_carries_a_probability(index: ClaimIndex) -> None:
+    answer = index.ask("gpt-oss tool use", k=3)
+    assert answer.hits and all(0.0 <= h.confidence <= 1.0 for h in answer.hits)
+
+
+def test_a_message_that_is_only_a_link_is_not_answered(index: ClaimIndex) -> None:
+    answer = index.ask("https://t.co/AbCdEf123 pic.twitter.com/xYz")
+    assert not answer.answered
+
+
+def test_which_cards_are_weighed_does_not_depend_on_how_many_are_asked_for(
+    index: ClaimIndex,
+) -> None:
+    question = "are chinese open model licenses friendlier"
+    vector = index.embed_questions([question])[0]
+    three = index.candidates(question, vector, 3).ranked
+    ten = index.candidates(question, vector, 10).ranked
+    assert [(c.rowid, c.confidence) for c in three] == [(c.rowid, c.confidence) for c in ten[:3]]
