@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index import ClaimIndex, Hit
-from index.ranking import AnswerModel, Linear, Question, decider_features, sigmoid
+from index.ranking import AnswerModel, Linear, decider_features, sigmoid
 
 DEPTH = 40
 """Candidates kept per question: more than the ranker ever weighs (20 dense + 10 lexical)."""
@@ -55,7 +55,7 @@ def collect(
                 [c.features for c in found.ranked],
                 [is_right(n, hit) for hit in hits],
                 found.commentary,
-                len(Question.of(text).terms),
+                found.question_terms,
                 answerable[n],
             )
         )

@@ -26,8 +26,8 @@ class AnswerPolicy:
     model: AnswerModel = field(default_factory=_packaged_model)
     threshold: float | None = None
     """None: the model's own threshold."""
-    dense_candidates: int = 20
-    lexical_candidates: int = 10
+    dense_candidates: int = 10
+    lexical_candidates: int = 5
 
     @property
     def min_confidence(self) -> float:

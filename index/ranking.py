@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from index.lexical import LexicalIndex, terms, words
+from index.lexical import CardText, LexicalIndex, terms, words
 
 RANKER_FEATURES = (
     "dense_best",
@@ -55,54 +55,34 @@ PHRASE_WORDS = 5
 
 
 @dataclass(frozen=True)
-class CardText:
-    """The words of one card the lexical evidence is read from."""
-
-    card_id: str
-    claim_words: tuple[str, ...]  # headline, quote and speaker, in order
-    claim_terms: frozenset[str]
-    card_terms: frozenset[str]  # the claim's and the analysis's
-    has_analysis: bool
-
-
-def card_text(
-    card_id: str,
-    headline: str,
-    quote: str,
-    speaker: str | None,
-    analysis: str,
-    has_analysis: bool,
-) -> CardText:
-    claim = " ".join(p for p in (headline, quote, speaker or "") if p)
-    claim_words = tuple(words(claim))
-    claim_terms = frozenset(terms(claim))
-    return CardText(
-        card_id,
-        claim_words,
-        claim_terms, claim_terms | frozenset(terms(analysis)), has_analysis
-    )
-
-
-@dataclass(frozen=True)
 class Question:
     """A question's words, read once for all its candidates."""
 
-    terms: tuple[str, ...]
+    term_texts: tuple[str, ...]
+    terms: dict[int, float]  # term id → rarity (idf), in the order of `term_texts`
+    weight: float  # the rarities summed
     phrases: tuple[frozenset[tuple[str, ...]], ...]  # its word n-grams, n = 2..PHRASE_WORDS
-    numbers: frozenset[str]
+    numbers: frozenset[int]
 
     @classmethod
-    def of(cls, text: str) -> Question:
+    def of(cls, text: str, lexicon: LexicalIndex) -> Question:
         question_words = words(text)[:64]
+        unique = list(dict.fromkeys(terms(text)))
+        question_terms = lexicon.weigh(unique)  # one id per term, in the same order
+        numbers = frozenset(
+            i for t, i in zip(unique, question_terms, strict=True) if any(c.isdigit() for c in t)
+        )
         return cls(
-            tuple(dict.fromkeys(terms(text))),
+            tuple(unique),
+            question_terms,
+            sum(question_terms.values()),
             tuple(
                 frozenset(
                     tuple(question_words[i : i + n]) for i in range(len(question_words) - n + 1)
                 )
                 for n in range(2, PHRASE_WORDS + 1)
             ),
-            frozenset(t for t in terms(text) if any(c.isdigit() for c in t)),
+            numbers,
         )
 
 
@@ -118,18 +98,17 @@ class Evidence:
     lexical: float
     text: CardText
 
-    def features(self, question: Question, lexicon: LexicalIndex) -> list[float]:
-        weights = {t: lexicon.idf(t) for t in question.terms}
-        total = sum(weights.values()) or 1.0
-        in_claim = sum(w for t, w in weights.items() if t in self.text.claim_terms) / total
-        in_card = sum(w for t, w in weights.items() if t in self.text.card_terms) / total
-        claim_weights = [lexicon.idf(t) for t in self.text.claim_terms]
-        asked = set(question.terms)
-        recalled = sum(
-            w for t, w in zip(self.text.claim_terms, claim_weights, strict=True) if t in asked
-        ) / (sum(claim_weights) or 1.0)
+    def features(self, question: Question) -> list[float]:
+        text = self.text
+        asked = question.terms
+        total = question.weight or 1.0
+        in_claim = sum(w for t, w in asked.items() if t in text.claim_terms) / total
+        in_card = sum(w for t, w in asked.items() if t in text.card_terms) / total
+        recalled = sum(w for t, w in text.claim_terms.items() if t in asked) / (
+            text.claim_weight or 1.0
+        )
         missing = (
-            len(question.numbers - self.text.card_terms) / len(question.numbers)
+            len(question.numbers - text.card_terms) / len(question.numbers)
             if question.numbers
             else 0.0
         )
@@ -139,21 +118,22 @@ class Evidence:
             self.dense_whole,
             self.dense_claim,
             self.lexical,
-            in_claim if question.terms else 0.0,
+            in_claim,
             recalled,
-            in_card if question.terms else 0.0,
-            _phrase(question, self.text.claim_words),
+            in_card,
+            _phrase(question, text),
             missing,
         ]
 
 
-def _phrase(question: Question, claim_words: tuple[str, ...]) -> float:
+def _phrase(question: Question, text: CardText) -> float:
     """The longest run of the question's words found word for word in the claim, as a share
     of `PHRASE_WORDS`."""
-    longest = 0
-    for n, grams in enumerate(question.phrases, start=2):
-        if not grams:
-            break
+    if not question.phrases or question.phrases[0].isdisjoint(text.claim_pairs):
+        return 0.0
+    longest = 2
+    claim_words = text.claim_words
+    for n, grams in enumerate(question.phrases[1:], start=3):
         found = any(
             tuple(claim_words[i : i + n]) in grams for i in range(len(claim_words) - n + 1)
         )

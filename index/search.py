@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import faiss
 import numpy as np
@@ -23,18 +22,22 @@ from pydantic import ValidationError
 
 from index.embed import Embedder, Vectors
 from index.errors import ClaimbotError, IndexCorruptError, NotFoundError
-from index.lexical import LexicalIndex
+from index.lexical import CardText, CardWords, LexicalIndex
 from index.models import Answer, Episode, Hit, VerdictCard
 from index.passages import HEADLINE, QUOTE, WHOLE, card_rowid, is_commentary, passage_slot
 from index.policy import AnswerPolicy
-from index.ranking import CardText, Evidence, Question, card_text, decider_features, sigmoid
+from index.ranking import Evidence, Question, decider_features, sigmoid
 from index.store import DATABASE_FILE, VECTORS_FILE, Manifest, connect, read_manifest
 from index.vector_index import refresh_probes
 
 DEFAULT_POLICY = AnswerPolicy()
 
-TEXT_CACHE_CARDS = 50_000
-"""Cards whose words are kept between questions (a few kB each)."""
+FETCH_PER_CARD = 6
+"""Passages fetched per card wanted (64 at least): the 10 best cards' best passages and most
+of their headlines and whole-card passages, in 0.4 ms at 10k cards (320 passages: 0.9 ms)."""
+
+TEXT_CACHE_CARDS = 20_000
+"""Cards whose words are kept ready between questions (about 2 kB each)."""
 
 MAX_QUESTION_CHARS = 2000
 """Longer questions are cut before embedding; the model reads 256 tokens at most anyway."""
@@ -65,6 +68,7 @@ class Candidates:
 
     ranked: list[Candidate]
     commentary: float | None
+    question_terms: int = 0  # the question's meaningful words (links and stop words aside)
 
 
 class ClaimIndex:
@@ -183,8 +187,8 @@ class ClaimIndex:
             return Candidates([], None)
         policy = self.policy
         slots, commentary, floor = self._dense(vector, policy.dense_candidates)
-        asked = Question.of(_LINK.sub(" ", question) if question.strip() else "")
-        lexical = self._lexicon.scores(asked.terms, policy.lexical_candidates)
+        asked = Question.of(_LINK.sub(" ", question), self._lexicon)
+        lexical = self._lexicon.scores(asked.term_texts, policy.lexical_candidates)
         rowids = list(slots.keys() | lexical.keys())
         texts = self._card_texts(rowids)
         evidence = [
@@ -193,11 +197,11 @@ class ClaimIndex:
             if rowid in texts
         ]
         if not evidence:
-            return Candidates([], commentary)
+            return Candidates([], commentary, len(asked.terms))
         model = policy.model
         weighed = []
         for item in evidence:
-            features = item.features(asked, self._lexicon)
+            features = item.features(asked)
             weighed.append((model.ranker.logit(features), item.text.card_id, item.rowid, features))
         # Ties go by card id, which is the same in every generation (row numbers are not).
         weighed.sort(key=lambda entry: (-entry[0], entry[1]))
@@ -208,7 +212,7 @@ class ClaimIndex:
             decision = decider_features(scores, position, rows, commentary, asked)
             confidence = sigmoid(model.decider_for(commentary).logit(decision))
             ranked.append(Candidate(rowid, tuple(features), score, tuple(decision), confidence))
-        return Candidates(ranked, commentary)
+        return Candidates(ranked, commentary, len(asked.terms))
 
     def _dense(
         self, vector: Vectors, cards: int
@@ -217,7 +221,7 @@ class ClaimIndex:
         score, and the lowest score fetched (what an unfetched passage scores at most)."""
         # Several passages per card and the commentary share the index: fetch enough to
         # find the cards wanted in nearly every case.
-        fetch = min(self._vectors.ntotal, max(cards * 16, 256))
+        fetch = min(self._vectors.ntotal, max(64, cards * FETCH_PER_CARD))
         with _one_openmp_thread():
             scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
         # As Python numbers: iterating the arrays themselves makes a NumPy scalar of each
@@ -227,6 +231,11 @@ class ClaimIndex:
             for score, vid in zip(scores[0].tolist(), ids[0].tolist(), strict=True)
             if vid >= 0
         ]
+        floor = min((score for score, _ in fetched), default=0.0)
+        if len(fetched) == fetch < self._vectors.ntotal:
+            # Passages tying with the last one fetched were cut by row order, which differs
+            # between generations: none of them is taken (they score the floor anyway).
+            fetched = [(score, vid) for score, vid in fetched if score > floor]
         slots: dict[int, dict[int, float]] = {}
         commentary: float | None = None
         for score, vid in fetched:
@@ -240,35 +249,29 @@ class ClaimIndex:
             bests = sorted((max(s.values()) for s in slots.values()), reverse=True)
             bar = bests[cards - 1]
             slots = {rowid: s for rowid, s in slots.items() if max(s.values()) >= bar}
-        floor = min((score for score, _ in fetched), default=0.0)
-        if commentary is None and self._has_commentary and fetched:
+        if commentary is None and self._has_commentary:
             commentary = floor  # not among the fetched: it scores at most the lowest one
         return slots, commentary if self._has_commentary else None, floor
 
     def _card_texts(self, rowids: list[int]) -> dict[int, CardText]:
-        """The words of these cards, read once per generation (cards never change in one)."""
-        with self._db_lock:
-            missing = [r for r in rowids if r not in self._texts]
-            if missing:
-                marks = ",".join("?" * len(missing))
-                rows = self._db.execute(
-                    f"SELECT rowid, data FROM cards WHERE rowid IN ({marks})", missing
-                ).fetchall()
-                if len(self._texts) > TEXT_CACHE_CARDS:
+        """The words of these cards, kept for the most recently weighed ones."""
+        texts = {}
+        for rowid in rowids:
+            text = self._texts.get(rowid)
+            if text is None:
+                text = self._lexicon.card_text(rowid)
+                if text is None:
+                    continue
+                if len(self._texts) >= TEXT_CACHE_CARDS:
                     self._texts.clear()
-                for rowid, data in rows:
-                    self._texts[rowid] = _card_text(json.loads(data))
-            return {r: self._texts[r] for r in rowids if r in self._texts}
+                self._texts[rowid] = text
+            texts[rowid] = text
+        return texts
 
     def _build_lexicon(self) -> LexicalIndex:
         with self._db_lock:
             rows = self._db.execute("SELECT rowid, data FROM cards").fetchall()
-        rowids, texts = [], []
-        for rowid, data in rows:
-            card = json.loads(data)
-            rowids.append(rowid)
-            texts.append(_searchable(card))
-        return LexicalIndex(rowids, texts)
+        return LexicalIndex([rowid for rowid, _ in rows], [_card_words(data) for _, data in rows])
 
     def hits(self, ranked: list[Candidate]) -> list[Hit]:
         """The cards of these candidates with their episodes, in the same order."""
@@ -429,21 +432,13 @@ def _clean_question(question: str) -> str:
     return text[:MAX_QUESTION_CHARS]
 
 
-def _searchable(card: dict[str, Any]) -> str:
-    analysis = " ".join(block.get("text", "") for block in card.get("analysis", ()))
-    parts = (card.get("headline"), card.get("quote"), card.get("speaker"), analysis)
-    return " ".join(p for p in parts if p)
-
-
-def _card_text(card: dict[str, Any]) -> CardText:
-    analysis = " ".join(block.get("text", "") for block in card.get("analysis", ()))
-    return card_text(
+def _card_words(data: str) -> CardWords:
+    card = json.loads(data)
+    claim = (card.get("headline"), card.get("quote"), card.get("speaker"))
+    return CardWords(
         card.get("id", ""),
-        card.get("headline", ""),
-        card.get("quote", ""),
-        card.get("speaker"),
-        analysis,
-        bool(card.get("analysis")),
+        " ".join(p for p in claim if p),
+        " ".join(block.get("text", "") for block in card.get("analysis", ())),
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index import ClaimIndex, VerdictCard, reindex
-from index.lexical import LexicalIndex, terms
+from index.lexical import CardWords, LexicalIndex
 from index.passages import HEADLINE, QUOTE, WHOLE, card_passages
 from index.ranking import (
     DECIDER_FEATURES,
@@ -16,7 +16,6 @@ from index.ranking import (
     AnswerModel,
     Evidence,
     Question,
-    card_text,
 )
 from tests.fakes import HashingEmbedder
 
@@ -41,9 +40,11 @@ def _card(headline: str, quote: str = "", analysis: tuple[str, ...] = ()) -> Ver
 def _features(
     question: str, headline: str, analysis: str = "", others: tuple[str, ...] = ("rain",)
 ) -> dict[str, float]:
-    text = card_text("p/c", headline, "", None, analysis, bool(analysis))
-    lexicon = LexicalIndex(range(1 + len(others)), [f"{headline} {analysis}", *others])
-    row = Evidence(1, 0.5, 0.5, 0.5, 0.5, 0.0, text).features(Question.of(question), lexicon)
+    cards = [CardWords("p/c", headline, analysis), *(CardWords(f"p/{o}", o, "") for o in others)]
+    lexicon = LexicalIndex(range(len(cards)), cards)
+    text = lexicon.card_text(0)
+    assert text is not None
+    row = Evidence(1, 0.5, 0.5, 0.5, 0.5, 0.0, text).features(Question.of(question, lexicon))
     return dict(zip(RANKER_FEATURES, row, strict=True))
 
 
@@ -90,9 +91,8 @@ def test_a_name_only_in_the_analysis_covers_the_card_but_not_the_claim() -> None
     assert row["card_coverage"] == 1.0 and row["claim_coverage"] == 0.0
 
 
-def test_links_carry_no_terms() -> None:
-    assert terms("look https://t.co/xyz pic.twitter.com/abc") != []  # the raw text has some
-    assert Question.of("").terms == ()
+def test_a_question_without_words_weighs_nothing() -> None:
+    assert Question.of("👀 ?!", LexicalIndex([1], [CardWords("a", "a card", "")])).terms == {}
 
 
 def test_the_packaged_model_names_the_features_the_code_computes() -> None:
