@@ -15,7 +15,7 @@ from index import ClaimIndex, Hit
 from index.ranking import AnswerModel, Linear, decider_features, sigmoid
 
 DEPTH = 40
-"""Candidates kept per question: more than the ranker ever weighs (20 dense + 10 lexical)."""
+"""Candidates kept per question: more than the ranker ever weighs (10 dense + 5 lexical)."""
 
 
 @dataclass

@@ -47,7 +47,9 @@ def removed_half(tweets: list[Tweet]) -> list[Tweet]:
     return [t for t in tweets if hashlib.sha1(t.tweet_id.encode()).digest()[0] % 2 == 0]
 
 
-def variant(data: CheckThat, full: Path, work: Path, exclude: frozenset[str], embedder: object) -> LoadedIndex:
+def variant(
+    data: CheckThat, full: Path, work: Path, exclude: frozenset[str], embedder: object
+) -> LoadedIndex:
     """The full index with the `exclude`d claims taken out by an incremental reindex."""
     if not work.exists():
         shutil.copytree(full / "index", work / "index")
@@ -56,9 +58,7 @@ def variant(data: CheckThat, full: Path, work: Path, exclude: frozenset[str], em
     return build(data, work, embedder, exclude)  # type: ignore[arg-type]
 
 
-def examples_for(
-    loaded: LoadedIndex, tweets: list[Tweet], group: str, note: str
-) -> list[Example]:
+def examples_for(loaded: LoadedIndex, tweets: list[Tweet], group: str, note: str) -> list[Example]:
     started = time.perf_counter()
     indexed = set().union(*loaded.card_claims.values())
     answerable = [bool(t.gold & indexed) for t in tweets]

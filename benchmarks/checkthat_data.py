@@ -17,8 +17,8 @@ from pathlib import Path
 
 from index import (
     ClaimIndex,
-    ImportedReview,
     Embedder,
+    ImportedReview,
     read_claimreviews,
     reindex,
     write_imported_reviews,

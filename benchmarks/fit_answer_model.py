@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/checkthat.py ../shared/checkthat-2022-2a --work /tmp/ct
     .venv/bin/python benchmarks/labelled.py --work /tmp/lab
-    .venv/bin/python benchmarks/fit_answer_model.py --checkthat /tmp/ct --labelled /tmp/lab [--write]
+    .venv/bin/python benchmarks/fit_answer_model.py \
+        --checkthat /tmp/ct --labelled /tmp/lab [--write]
 
 Training data: CheckThat! train and dev (on the full index, and with the gold claims of half
 their tweets removed), and the labelled podcast questions. Reported:
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import pickle
 import sys
 from collections import defaultdict
@@ -196,13 +196,17 @@ def main() -> None:
     print("| previous rule " + Figures.of(before, 0.5).row())
     _print_kinds(results, threshold)
     misses = [
-        (e, o) for e, o in results if (e.answerable and not (o.right_first and o.confidence >= threshold))
+        (e, o)
+        for e, o in results
+        if (e.answerable and not (o.right_first and o.confidence >= threshold))
         or (not e.answerable and o.confidence >= threshold)
     ]
     print(f"\n{len(misses)} wrong (first card not right, or answered off topic):")
     for example, outcome in misses[:60]:
-        print(f"  [{example.group}/{example.kind}] {example.question!r} rank={outcome.rank} "
-              f"p={outcome.confidence:.2f}")
+        print(
+            f"  [{example.group}/{example.kind}] {example.question!r} rank={outcome.rank} "
+            f"p={outcome.confidence:.2f}"
+        )
 
     sweep_loro = [o for _, o in results]
     model = fit(train + podcasts, threshold)
@@ -215,10 +219,8 @@ def main() -> None:
     )
     for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
         a, b = Figures.of(sweep_loro, t), Figures.of(minus, t)
-        print(
-            f"| {t} | {100 * a.answered:.1f}% | {100 * a.abstained:.1f}% | {100 * a.precision:.1f}% "
-            f"| {100 * b.answered:.1f}% | {100 * b.abstained:.1f}% | {100 * b.precision:.1f}% |"
-        )
+        cells = [a.answered, a.abstained, a.precision, b.answered, b.abstained, b.precision]
+        print(f"| {t} | " + " | ".join(f"{100 * c:.1f}%" for c in cells) + " |")
     print("\n## CheckThat! dev-test (never fit on)\n")
     print("| index | " + TABLE_HEAD.split("\n")[0][1:] + "\n|---" + TABLE_HEAD.split("\n")[1][1:])
     for key in ("dev-test", "dev-test minus-dev-test"):
@@ -227,15 +229,23 @@ def main() -> None:
         before = [previous_rule(e) for e in checkthat[key]]
         print(f"| {key}, previous rule " + Figures.of(before, 0.5).row())
     for key in ("train", "dev"):
-        print(f"| {key} (fit on) " + Figures.of([decide(e, model) for e in checkthat[key]], threshold).row())
-    print("\nranker:", dict(zip(RANKER_FEATURES, (round(w, 3) for w in model.ranker.weights), strict=True)))
-    print("decider:", dict(zip(DECIDER_FEATURES, (round(w, 3) for w in model.decider.weights), strict=True)),
-          round(model.decider.bias, 3))
+        print(
+            f"| {key} (fit on) "
+            + Figures.of([decide(e, model) for e in checkthat[key]], threshold).row()
+        )
+    print(
+        "\nranker:",
+        dict(zip(RANKER_FEATURES, (round(w, 3) for w in model.ranker.weights), strict=True)),
+    )
+    print(
+        "decider:",
+        dict(zip(DECIDER_FEATURES, (round(w, 3) for w in model.decider.weights), strict=True)),
+        round(model.decider.bias, 3),
+    )
     if args.write:
         path = REPO / "index" / "answer_model.json"
         path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")
-    _ = math
 
 
 if __name__ == "__main__":

@@ -1,28 +1,30 @@
-"""Exact words: BM25 over the cards' text (bm25s) and how rare each word is.
+"""Exact words: BM25 over the cards' text, how rare each word is, each card's terms.
 
 Dense vectors blur rare names, numbers and quoted phrases ("gpt-oss", "5G", "$1 fries"); the
-ranking weighs them through these scores. Built in memory when an index is opened.
+ranking weighs them through these. A reindex builds the lexicon of a generation once and
+saves it beside the vectors (`lexicon.npz`), so opening an index only loads arrays.
 """
 
 from __future__ import annotations
 
-import logging
 import math
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 
-import bm25s
 import numpy as np
+import numpy.typing as npt
 import regex
 from bm25s.stopwords import STOPWORDS_EN
 
-# bm25s sets its own logger to DEBUG when imported, so every index opened would log "Building
-# index from tokens" through whatever handlers the front end installed.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
-
 SATURATION = 5.0
 """BM25 scores are unbounded; `1 - exp(-s / SATURATION)` maps them to [0, 1)."""
+K1, B = 1.5, 0.75
+"""BM25's term-frequency saturation and length normalisation (Lucene's and bm25s's)."""
+SEPARATOR = "\x1e"
+"""Joins the strings of a saved lexicon (card ids, claims, vocabulary): no term or id has it."""
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}'’]*")
 # Question words and fillers: they say nothing about which claim a question is about.
@@ -40,7 +42,8 @@ _STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
 
 def words(text: str) -> list[str]:
     """Every word of `text`, case-folded, apostrophes kept inside ("don't")."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.casefold())]
+    found: list[str] = _WORD.findall(text.casefold().replace("’", "'"))
+    return found
 
 
 def terms(text: str) -> list[str]:
@@ -71,41 +74,84 @@ class CardText:
     has_analysis: bool
 
 
-class LexicalIndex:
-    """The cards' words: BM25 over each card's text, every term's rarity, and each card's
-    terms (claim, and claim with analysis) as rows of vocabulary ids, compact enough to keep
-    for every card of a large index (about 0.6 kB a card)."""
+Ints = npt.NDArray[np.int64]
 
-    def __init__(self, rowids: Sequence[int], cards: Sequence[CardWords]) -> None:
-        self.rowids = np.asarray(rowids, dtype=np.int64)
-        self._position = {int(rowid): n for n, rowid in enumerate(rowids)}
-        self._card_ids = [card.card_id for card in cards]
-        self._claims = [card.claim for card in cards]
-        self._has_analysis = [bool(card.analysis.strip()) for card in cards]
-        self._vocabulary: dict[str, int] = {}
+
+class LexicalIndex:
+    """The cards' words, as arrays: each card's claim terms and all its terms as rows of
+    vocabulary ids, every term's rarity, and a BM25 weight per (term, card) by term."""
+
+    def __init__(self, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
+        self._arrays = arrays
+        self.rowids: Ints = arrays["rowids"].astype(np.int64)
+        self._position = {int(rowid): n for n, rowid in enumerate(self.rowids.tolist())}
+        self._card_ids = _strings(arrays["card_ids"])
+        self._claims = _strings(arrays["claims"])
+        terms_known = _strings(arrays["vocabulary"])
+        self._vocabulary = {term: n for n, term in enumerate(terms_known)}
+        self._has_analysis = arrays["has_analysis"].astype(bool).tolist()
+        self._claim_rows = _Rows(arrays["claim_indptr"], arrays["claim_indices"])
+        self._card_rows = _Rows(arrays["card_indptr"], arrays["card_indices"])
+        self._bm25 = _Rows(arrays["bm25_indptr"], arrays["bm25_cards"])
+        self._bm25_weights = arrays["bm25_weights"].astype(np.float32)
+        self.documents = len(self.rowids)
+        self._idf: list[float] = arrays["idf"].astype(np.float64).tolist()
+        self._unknown_idf = math.log1p((self.documents + 1) / 0.5)
+
+    @classmethod
+    def build(cls, rowids: Sequence[int], cards: Sequence[CardWords]) -> LexicalIndex:
+        """Read every card's words (a reindex does this once per generation)."""
+        vocabulary: dict[str, int] = {}
         claim_rows: list[list[int]] = []
         card_rows: list[list[int]] = []
-        texts: list[list[str]] = []
+        counts: list[dict[int, int]] = []
         for card in cards:
             claim, analysis = terms(card.claim), terms(card.analysis)
-            claim_ids = self._ids(claim)
+            claim_ids = sorted({vocabulary.setdefault(t, len(vocabulary)) for t in set(claim)})
+            tf: dict[int, int] = {}
+            for t in (*claim, *analysis):
+                n = vocabulary.setdefault(t, len(vocabulary))
+                tf[n] = tf.get(n, 0) + 1
             claim_rows.append(claim_ids)
-            card_rows.append(sorted(set(claim_ids) | set(self._ids(analysis))))
-            texts.append(claim + analysis)
-        self._claim_rows = _Rows(claim_rows)
-        self._card_rows = _Rows(card_rows)
-        self.documents = len(cards)
-        frequency = np.bincount(self._card_rows.indices, minlength=len(self._vocabulary))
-        self._idf: list[float] = np.log1p((self.documents + 1) / (frequency + 0.5)).tolist()
-        self._unknown_idf = math.log1p((self.documents + 1) / 0.5)
-        self._bm25: bm25s.BM25 | None = None
-        if any(texts):
-            self._bm25 = bm25s.BM25()
-            self._bm25.index([t or [""] for t in texts], show_progress=False)
+            card_rows.append(sorted(tf))
+            counts.append(tf)
+        documents = len(cards)
+        claim_indptr, claim_indices = _flat(claim_rows)
+        card_indptr, card_indices = _flat(card_rows)
+        frequency = np.bincount(card_indices, minlength=len(vocabulary))
+        idf = np.log1p((documents + 1) / (frequency + 0.5))
+        indptr, bm25_cards, weights = _bm25(counts, frequency, len(vocabulary))
+        return cls(
+            {
+                "rowids": np.asarray(rowids, dtype=np.int64),
+                "card_ids": _joined([c.card_id for c in cards]),
+                "claims": _joined([c.claim for c in cards]),
+                "vocabulary": _joined(list(vocabulary)),
+                "has_analysis": np.asarray([bool(c.analysis.strip()) for c in cards]),
+                "claim_indptr": claim_indptr,
+                "claim_indices": claim_indices,
+                "card_indptr": card_indptr,
+                "card_indices": card_indices,
+                "idf": idf,
+                "bm25_indptr": indptr,
+                "bm25_cards": bm25_cards,
+                "bm25_weights": weights,
+            }
+        )
 
-    def _ids(self, tokens: list[str]) -> list[int]:
-        vocabulary = self._vocabulary
-        return sorted({vocabulary.setdefault(t, len(vocabulary)) for t in tokens})
+    def save(self, path: Path) -> None:
+        with path.open("wb") as out:
+            np.savez(out, **self._arrays)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex:
+        """A saved lexicon; `ValueError` when it is damaged or incomplete."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                arrays = {name: saved[name] for name in saved.files}
+            return cls(arrays)
+        except (KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{path.name} is damaged ({type(exc).__name__})") from exc
 
     def idf(self, term: str) -> float:
         """Inverse document frequency, smoothed: a word no card has weighs the most."""
@@ -141,36 +187,73 @@ class LexicalIndex:
             self._has_analysis[position],
         )
 
-    def scores(self, question_terms: Sequence[str], top: int) -> dict[int, float]:
+    def scores(self, question: dict[int, float], top: int) -> dict[int, float]:
         """Card rowid → saturated BM25 score for the `top` cards sharing a term with the
-        question."""
-        if self._bm25 is None or not question_terms:
+        question (and any tying with the last of them: the same cards whatever their order)."""
+        known = [n for n in question if n >= 0]
+        if not known or not self.documents:
             return {}
-        known = [t for t in question_terms if t in self._bm25.vocab_dict]
-        if not known:
-            return {}
-        raw = self._bm25.get_scores(known)
+        raw = np.zeros(self.documents, dtype=np.float32)
+        for n in known:
+            start, end = self._bm25.bounds(n)
+            raw[self._bm25.indices[start:end]] += self._bm25_weights[start:end]
         scored = np.flatnonzero(raw)
         if top < len(scored):
-            # The `top` best and any that tie with the last: the same cards whatever their
-            # row order.
             values = raw[scored]
             bar = np.partition(values, len(values) - top)[len(values) - top]
             scored = scored[values >= bar]
-        best = scored
-        return {int(self.rowids[i]): 1.0 - math.exp(-float(raw[i]) / SATURATION) for i in best}
+        return {
+            int(self.rowids[i]): 1.0 - math.exp(-float(raw[i]) / SATURATION)
+            for i in scored.tolist()
+        }
+
+
+def _bm25(
+    counts: list[dict[int, int]], frequency: Ints, terms_known: int
+) -> tuple[Ints, npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    """Lucene's BM25 weight of every (term, card) pair (as bm25s computes it: no (k1 + 1)
+    factor), grouped by term."""
+    documents = len(counts)
+    lengths = np.asarray([sum(tf.values()) for tf in counts], dtype=np.float64)
+    average = float(lengths.mean()) if documents and lengths.sum() else 1.0
+    idf = np.log1p((documents - frequency + 0.5) / (frequency + 0.5))
+    term_of = np.fromiter((n for tf in counts for n in tf), dtype=np.int64)
+    card_of = np.repeat(np.arange(documents), [len(tf) for tf in counts])
+    tf_of = np.fromiter((c for tf in counts for c in tf.values()), dtype=np.float64)
+    norm = K1 * (1 - B + B * lengths[card_of] / average)
+    weights = idf[term_of] * tf_of / (tf_of + norm)
+    order = np.argsort(term_of, kind="stable")
+    indptr = np.zeros(terms_known + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(term_of, minlength=terms_known))
+    return indptr, card_of[order].astype(np.int32), weights[order].astype(np.float32)
+
+
+def _flat(rows: list[list[int]]) -> tuple[Ints, npt.NDArray[np.int32]]:
+    """Rows of ints as two flat arrays (compressed sparse rows): a list of lists of Python
+    ints costs about eight times the memory."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
+    return indptr, indices
 
 
 class _Rows:
-    """Rows of ints in two flat arrays (compressed sparse rows): a list of lists of Python
-    ints costs about eight times the memory."""
+    def __init__(self, indptr: npt.NDArray[np.generic], indices: npt.NDArray[np.generic]) -> None:
+        self.indptr = indptr.astype(np.int64)
+        self.indices = indices
 
-    def __init__(self, rows: list[list[int]]) -> None:
-        self.indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        self.indptr[1:] = np.cumsum([len(r) for r in rows])
-        self.indices = np.fromiter(
-            (i for r in rows for i in r), dtype=np.int32, count=int(self.indptr[-1])
-        )
+    def bounds(self, n: int) -> tuple[int, int]:
+        return int(self.indptr[n]), int(self.indptr[n + 1])
 
     def row(self, n: int) -> list[int]:
-        return self.indices[self.indptr[n] : self.indptr[n + 1]].tolist()  # type: ignore[no-any-return]
+        start, end = self.bounds(n)
+        return self.indices[start:end].tolist()  # type: ignore[no-any-return]
+
+
+def _joined(strings: list[str]) -> npt.NDArray[np.uint8]:
+    text = "".join(SEPARATOR + s.replace(SEPARATOR, " ") for s in strings)
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _strings(array: npt.NDArray[np.generic]) -> list[str]:
+    return array.astype(np.uint8).tobytes().decode("utf-8").split(SEPARATOR)[1:]

@@ -32,9 +32,10 @@ from index.passages import (
     commentary_vector_ids,
 )
 from index.reindex_plan import ReindexPlan, ReindexSummary, old_sources, plan_reindex
-from index.search import ClaimIndex
+from index.search import ClaimIndex, build_lexicon
 from index.store import (
     DATABASE_FILE,
+    LEXICON_FILE,
     TMP_PREFIX,
     VECTORS_FILE,
     Manifest,
@@ -205,8 +206,13 @@ def _write_generation(
     check("database-written")
     vectors = fit_to_size(vectors)  # flat or IVF by count: index/vector_index.py
     faiss.write_index(vectors, str(tmp / VECTORS_FILE))
+    conn = connect(tmp / DATABASE_FILE, readonly=True)
+    try:
+        build_lexicon(conn).save(tmp / LEXICON_FILE)
+    finally:
+        conn.close()
     check("written")
-    for file in (VECTORS_FILE, DATABASE_FILE):
+    for file in (VECTORS_FILE, DATABASE_FILE, LEXICON_FILE):
         with open(tmp / file, "rb+") as fh:
             os.fsync(fh.fileno())
     final = index_dir / name

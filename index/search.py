@@ -27,7 +27,14 @@ from index.models import Answer, Episode, Hit, VerdictCard
 from index.passages import HEADLINE, QUOTE, WHOLE, card_rowid, is_commentary, passage_slot
 from index.policy import AnswerPolicy
 from index.ranking import Evidence, Question, decider_features, sigmoid
-from index.store import DATABASE_FILE, VECTORS_FILE, Manifest, connect, read_manifest
+from index.store import (
+    DATABASE_FILE,
+    LEXICON_FILE,
+    VECTORS_FILE,
+    Manifest,
+    connect,
+    read_manifest,
+)
 from index.vector_index import refresh_probes
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -81,7 +88,10 @@ class ClaimIndex:
         db: sqlite3.Connection,
         embedder: Embedder,
         policy: AnswerPolicy = DEFAULT_POLICY,
+        lexicon: LexicalIndex | None = None,
     ) -> None:
+        """`lexicon` is the generation's saved one; without it (an index written before
+        lexicons were saved) it is built here from the cards."""
         self.manifest = manifest
         refresh_probes(vectors)
         self._vectors = vectors
@@ -93,7 +103,7 @@ class ClaimIndex:
             db.execute("SELECT COALESCE(SUM(passages), 0) FROM episodes").fetchone()[0]
         )
         self._texts: dict[int, CardText] = {}
-        self._lexicon = self._build_lexicon()
+        self._lexicon = lexicon if lexicon is not None else build_lexicon(db)
 
     @classmethod
     def open(
@@ -118,15 +128,21 @@ class ClaimIndex:
                 part = DATABASE_FILE
                 db = connect(generation / DATABASE_FILE, readonly=True)
                 cards = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+                part = LEXICON_FILE
+                saved = generation / LEXICON_FILE
+                lexicon = LexicalIndex.load(saved) if saved.exists() else None
                 found = (vectors.d, vectors.ntotal, cards)
-                if found == (manifest.dimension, manifest.vectors, manifest.cards):
-                    return cls(manifest, vectors, db, embedder, policy)
-                problem = (
-                    f"inconsistent (dimension {vectors.d} vs {manifest.dimension}, "
-                    f"{vectors.ntotal} vectors vs {manifest.vectors}, "
-                    f"{cards} cards vs {manifest.cards})"
-                )
-            except (RuntimeError, MemoryError, sqlite3.Error, ValidationError) as exc:
+                if lexicon is not None and lexicon.documents != cards:
+                    problem = f"inconsistent ({lexicon.documents} cards' words vs {cards} cards)"
+                elif found == (manifest.dimension, manifest.vectors, manifest.cards):
+                    return cls(manifest, vectors, db, embedder, policy, lexicon)
+                else:
+                    problem = (
+                        f"inconsistent (dimension {vectors.d} vs {manifest.dimension}, "
+                        f"{vectors.ntotal} vectors vs {manifest.vectors}, "
+                        f"{cards} cards vs {manifest.cards})"
+                    )
+            except (RuntimeError, MemoryError, sqlite3.Error, ValidationError, ValueError) as exc:
                 # faiss's RuntimeError is a C++ trace, of no use to an operator: name the file.
                 detail = str(exc) if isinstance(exc, sqlite3.Error) else "unreadable"
                 problem = f"damaged ({generation.name}/{part}: {detail})"
@@ -188,7 +204,7 @@ class ClaimIndex:
         policy = self.policy
         slots, commentary, floor = self._dense(vector, policy.dense_candidates)
         asked = Question.of(_LINK.sub(" ", question), self._lexicon)
-        lexical = self._lexicon.scores(asked.term_texts, policy.lexical_candidates)
+        lexical = self._lexicon.scores(asked.terms, policy.lexical_candidates)
         rowids = list(slots.keys() | lexical.keys())
         texts = self._card_texts(rowids)
         evidence = [
@@ -267,11 +283,6 @@ class ClaimIndex:
                 self._texts[rowid] = text
             texts[rowid] = text
         return texts
-
-    def _build_lexicon(self) -> LexicalIndex:
-        with self._db_lock:
-            rows = self._db.execute("SELECT rowid, data FROM cards").fetchall()
-        return LexicalIndex([rowid for rowid, _ in rows], [_card_words(data) for _, data in rows])
 
     def hits(self, ranked: list[Candidate]) -> list[Hit]:
         """The cards of these candidates with their episodes, in the same order."""
@@ -430,6 +441,12 @@ def _clean_question(question: str) -> str:
             "the question is empty: ask about a claim, e.g. 'are Nvidia margins really that high?'"
         )
     return text[:MAX_QUESTION_CHARS]
+
+
+def build_lexicon(db: sqlite3.Connection) -> LexicalIndex:
+    """The words of every card in a generation's database (a reindex saves them)."""
+    rows = db.execute("SELECT rowid, data FROM cards").fetchall()
+    return LexicalIndex.build([rowid for rowid, _ in rows], [_card_words(d) for _, d in rows])
 
 
 def _card_words(data: str) -> CardWords:

@@ -1,5 +1,6 @@
 """The on-disk index: a manifest naming the current generation, each generation a folder with
-a FAISS file (vectors) and a SQLite file (episodes, cards, review-file hashes).
+a FAISS file (vectors), a SQLite file (episodes, cards, review-file hashes) and the cards'
+words (index/lexical.py).
 
 A reindex writes a whole new generation folder beside the current one and then replaces
 `manifest.json` with one `os.replace`, which is atomic: a reader sees the old index or the new
@@ -33,6 +34,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 VECTORS_FILE = "vectors.faiss"
 DATABASE_FILE = "claims.sqlite"
+LEXICON_FILE = "lexicon.npz"
 LOCK_FILE = ".reindex.lock"
 TMP_PREFIX = "tmp-"
 GEN_PREFIX = "gen-"

@@ -5,17 +5,19 @@ in full."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.cli import main
 from index import ClaimIndex, IndexCorruptError, IndexMismatchError, reindex
-from index.store import DATABASE_FILE, MANIFEST, VECTORS_FILE, read_manifest
+from index.store import DATABASE_FILE, LEXICON_FILE, MANIFEST, VECTORS_FILE, read_manifest
 from tests.conftest import REFERENCE_REVIEW
 from tests.fakes import HashingEmbedder
 from tests.two_corpora import Fingerprint, fingerprint
@@ -69,6 +71,15 @@ def _write_manifest(content: bytes) -> Damage:
     return damage
 
 
+def _lexicon_without_a_card(path: Path) -> bytes:
+    with np.load(path) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    arrays["rowids"] = arrays["rowids"][:-1]
+    out = io.BytesIO()
+    np.savez(out, **arrays)
+    return out.getvalue()
+
+
 def _empty_sqlite(path: Path) -> bytes:
     path.unlink()
     sqlite3.connect(path).execute("PRAGMA user_version = 1").connection.commit()
@@ -86,6 +97,11 @@ CORRUPT: dict[str, Damage] = {
     "database truncated": _truncate(DATABASE_FILE, 0.3),
     "database without tables": _replace(DATABASE_FILE, _empty_sqlite),
     "database missing": _delete(DATABASE_FILE),
+    "cards' words truncated": _truncate(LEXICON_FILE, 0.5),
+    "cards' words of garbage": _replace(LEXICON_FILE, lambda p: bytes(range(256)) * 64),
+    "cards' words of another generation": _replace(
+        LEXICON_FILE, _lexicon_without_a_card
+    ),
     "manifest with bad JSON": _write_manifest(b'{"model": "test/hashing-embedder", '),
     "manifest not UTF-8": _write_manifest(b"\xff\xfe\x00garbage\x81"),
     "manifest of the wrong shape": _write_manifest(b'["gen-000001"]'),

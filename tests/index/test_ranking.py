@@ -41,7 +41,7 @@ def _features(
     question: str, headline: str, analysis: str = "", others: tuple[str, ...] = ("rain",)
 ) -> dict[str, float]:
     cards = [CardWords("p/c", headline, analysis), *(CardWords(f"p/{o}", o, "") for o in others)]
-    lexicon = LexicalIndex(range(len(cards)), cards)
+    lexicon = LexicalIndex.build(range(len(cards)), cards)
     text = lexicon.card_text(0)
     assert text is not None
     row = Evidence(1, 0.5, 0.5, 0.5, 0.5, 0.0, text).features(Question.of(question, lexicon))
@@ -92,7 +92,7 @@ def test_a_name_only_in_the_analysis_covers_the_card_but_not_the_claim() -> None
 
 
 def test_a_question_without_words_weighs_nothing() -> None:
-    assert Question.of("👀 ?!", LexicalIndex([1], [CardWords("a", "a card", "")])).terms == {}
+    assert Question.of("👀 ?!", LexicalIndex.build([1], [CardWords("a", "a card", "")])).terms == {}
 
 
 def test_the_packaged_model_names_the_features_the_code_computes() -> None:
