@@ -32,7 +32,7 @@ from index.passages import (
     commentary_vector_ids,
 )
 from index.reindex_plan import ReindexPlan, ReindexSummary, old_sources, plan_reindex
-from index.search import ClaimIndex, build_lexicon
+from index.search import ClaimIndex
 from index.store import (
     DATABASE_FILE,
     LEXICON_FILE,
@@ -48,6 +48,7 @@ from index.store import (
     write_manifest,
 )
 from index.vector_index import add_vectors, fit_to_size, new_vector_index, remove_ids
+from index.weighing import build_lexicon
 
 Progress = Callable[[int, int], None]
 """Called with (passages embedded so far, passages to embed)."""
