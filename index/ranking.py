@@ -162,6 +162,63 @@ class Linear:
         return cls(features, tuple(float(w) for w in data["weights"]), float(data["bias"]))
 
 
+@dataclass(frozen=True)
+class Quadratic:
+    """A fitted logistic model over the standardised features and every product of two of
+    them (squares included): how far an aside leads matters more when the question says
+    little, which a sum of single features cannot say. Products in scikit-learn's order:
+    (0, 0), (0, 1), ... (0, n-1), (1, 1), ... (n-1, n-1)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]  # the n features, then the n (n + 1) / 2 products
+    bias: float
+
+    def logit(self, values: Sequence[float]) -> float:
+        z = [(v - m) / s for v, m, s in zip(values, self.mean, self.scale, strict=True)]
+        terms = [*z, *(z[i] * z[j] for i in range(len(z)) for j in range(i, len(z)))]
+        return self.bias + sum(w * t for w, t in zip(self.weights, terms, strict=True))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], expected: tuple[str, ...]) -> Quadratic:
+        features = tuple(data["features"])
+        if features != expected:
+            raise ValueError(f"the model's features {features} are not {expected}")
+        n = len(features)
+        model = cls(
+            features,
+            tuple(float(x) for x in data["mean"]),
+            tuple(float(x) for x in data["scale"]),
+            tuple(float(w) for w in data["weights"]),
+            float(data["bias"]),
+        )
+        if (len(model.mean), len(model.scale), len(model.weights)) != (n, n, n + n * (n + 1) // 2):
+            raise ValueError("the model's quadratic weights do not fit its features")
+        if any(x <= 0 for x in model.scale):
+            raise ValueError("the model's feature scales must be positive")
+        return model
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "quadratic",
+            "features": list(self.features),
+            "mean": [round(x, 6) for x in self.mean],
+            "scale": [round(x, 6) for x in self.scale],
+            "weights": [round(w, 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+        }
+
+
+Decider = Linear | Quadratic
+
+
+def _decider(data: dict[str, Any]) -> Decider:
+    if data.get("kind") == "quadratic":
+        return Quadratic.from_json(data, DECIDER_FEATURES)
+    return Linear.from_json(data, DECIDER_FEATURES)
+
+
 def sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x > -60 else 0.0
 
@@ -175,8 +232,8 @@ class AnswerModel:
     are sibling claims about the same event)."""
 
     ranker: Linear
-    decider: Linear
-    plain_decider: Linear
+    decider: Decider
+    plain_decider: Decider
     threshold: float = 0.5
 
     def relevance(self, rank_score: float) -> float:
@@ -184,20 +241,22 @@ class AnswerModel:
         ranker's features. It orders cards as the rank score does."""
         return rank_score / (sum(abs(w) for w in self.ranker.weights) or 1.0)
 
-    def decider_for(self, commentary: float | None) -> Linear:
+    def decider_for(self, commentary: float | None) -> Decider:
         return self.plain_decider if commentary is None else self.decider
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AnswerModel:
         return cls(
             Linear.from_json(data["ranker"], RANKER_FEATURES),
-            Linear.from_json(data["decider"], DECIDER_FEATURES),
-            Linear.from_json(data["plain_decider"], DECIDER_FEATURES),
+            _decider(data["decider"]),
+            _decider(data["plain_decider"]),
             float(data.get("threshold", 0.5)),
         )
 
     def to_json(self) -> dict[str, Any]:
-        def linear(model: Linear) -> dict[str, Any]:
+        def linear(model: Linear | Quadratic) -> dict[str, Any]:
+            if isinstance(model, Quadratic):
+                return model.to_json()
             return {
                 "features": list(model.features),
                 "weights": [round(w, 6) for w in model.weights],

@@ -15,6 +15,7 @@ from index.ranking import (
     RANKER_FEATURES,
     AnswerModel,
     Evidence,
+    Quadratic,
     Question,
 )
 from tests.fakes import HashingEmbedder
@@ -100,6 +101,26 @@ def test_the_packaged_model_names_the_features_the_code_computes() -> None:
     assert model.ranker.features == RANKER_FEATURES
     assert model.decider.features == model.plain_decider.features == DECIDER_FEATURES
     assert 0.0 < model.threshold < 1.0
+
+
+def test_a_quadratic_decider_weighs_features_and_their_products() -> None:
+    model = Quadratic(("a", "b"), (1.0, 0.0), (2.0, 1.0), (1.0, 0.0, 0.0, 3.0, 0.0), -1.0)
+    # z = ((3 - 1) / 2, 2 / 1) = (1, 2): -1 + 1·z0 + 3·z0·z1 = 6
+    assert model.logit([3.0, 2.0]) == pytest.approx(6.0)
+
+
+def test_a_quadratic_decider_whose_weights_do_not_fit_its_features_is_refused() -> None:
+    data = AnswerModel.packaged().to_json()
+    data["decider"] = {
+        "kind": "quadratic",
+        "features": list(DECIDER_FEATURES),
+        "mean": [0.0] * len(DECIDER_FEATURES),
+        "scale": [1.0] * len(DECIDER_FEATURES),
+        "weights": [0.0] * len(DECIDER_FEATURES),  # the products are missing
+        "bias": 0.0,
+    }
+    with pytest.raises(ValueError, match="do not fit"):
+        AnswerModel.from_json(data)
 
 
 def test_a_model_for_other_features_is_refused() -> None:

@@ -40,6 +40,6 @@ def test_dev_question(real_index: ClaimIndex, question: str, expect: list[str]) 
 def test_most_dev_questions_in_scope_are_answered(real_index: ClaimIndex) -> None:
     in_scope = [q for q, expect in _questions() if expect]
     answered = [q for q in in_scope if real_index.ask(q).answered]
-    # Measured 7 of 10 (docs/retrieval.md): the three left are indirect and their right card,
-    # first, has a confidence of 0.38-0.50, just under the threshold.
-    assert len(answered) >= 0.7 * len(in_scope), set(in_scope) - set(answered)
+    # Measured 9 of 10 (docs/retrieval.md): the one left is indirect, its right card first
+    # with a confidence just under the threshold.
+    assert len(answered) >= 0.8 * len(in_scope), set(in_scope) - set(answered)

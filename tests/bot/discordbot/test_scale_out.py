@@ -173,7 +173,8 @@ async def test_each_process_connects_its_own_shard_and_answers_in_its_guild(
 async def test_a_reindex_by_another_process_is_loaded_by_both_before_any_question(
     fleet: Fleet,
 ) -> None:
-    question = "Is Llama effectively open source?"
+    # Words of the new review's quote: the reference review alone does not answer it.
+    question = "Does the Llama license only bite if you're Google?"
     for shard in SHARDS:
         assert await ask(fleet.server, shard, question) == NOT_A_MATCH
 
