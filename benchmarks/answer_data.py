@@ -86,7 +86,7 @@ def decide(example: Example, model: AnswerModel | tuple[Linear, Linear]) -> Outc
     labels = [example.labels[i] for i in order]
     rank = next((n for n, right in enumerate(labels, 1) if right), None)
     confidence = 0.0
-    if order:
+    if order and example.question_terms:  # as index/weighing.py: no words, no answer
         features = decider_features(
             ranked_scores, 0, ranked_rows, example.commentary, _Terms(example.question_terms)
         )

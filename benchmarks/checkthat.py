@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import pickle
 import shutil
 import sys
@@ -77,6 +78,20 @@ def examples_for(loaded: LoadedIndex, tweets: list[Tweet], group: str, note: str
     return found
 
 
+def chatter() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, pattern in (
+        ("questions.jsonl", "tests/data/questions.jsonl"),
+        ("labelled", "tests/data/labelled/questions-*.jsonl"),
+    ):
+        for path in sorted(REPO.glob(pattern)):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line) if line.strip() else {}
+                if row and not row.get("expect") and row.get("kind", "off-topic") == "off-topic":
+                    found.setdefault(name, []).append(row["question"])
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
@@ -94,6 +109,18 @@ def main() -> None:
     evidence: dict[str, list[Example]] = {}
     for split, tweets in data.splits.items():
         evidence[split] = examples_for(full, tweets, split, split)
+    # Chatter no fact-check covers, asked of the fact-checks: the off-topic questions of the
+    # project's labelled files (tests/data/questions.jsonl's are fit on; the labelled set's,
+    # written apart, are not).
+    for name, rows in chatter().items():
+        evidence[f"chatter {name}"] = collect(
+            full.index,
+            rows,
+            lambda n, hit: False,
+            [False] * len(rows),
+            [name] * len(rows),
+            "checkthat",
+        )
     for name, splits in (("minus-dev-test", ["dev-test"]), ("minus-train-dev", ["train", "dev"])):
         tweets = [t for s in splits for t in data.splits[s]]
         exclude = frozenset().union(*(t.gold for t in removed_half(tweets)))

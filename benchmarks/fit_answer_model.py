@@ -196,7 +196,13 @@ def main() -> None:
         podcasts: list[Example] = pickle.load(handle)
     train = [
         e
-        for key in ("train", "dev", "train minus-train-dev", "dev minus-train-dev")
+        for key in (
+            "train",
+            "dev",
+            "train minus-train-dev",
+            "dev minus-train-dev",
+            "chatter questions.jsonl",
+        )
         for e in checkthat[key]
     ]
     threshold = args.threshold
@@ -238,6 +244,11 @@ def main() -> None:
     print("| index | " + TABLE_HEAD.split("\n")[0][1:] + "\n|---" + TABLE_HEAD.split("\n")[1][1:])
     for key in ("dev-test", "dev-test minus-dev-test"):
         print(f"| {key} " + Figures.of([decide(e, model) for e in checkthat[key]], threshold).row())
+    held_out_chatter = [decide(e, model) for e in checkthat["chatter labelled"]]
+    print(
+        f"| off-topic labelled questions asked of the fact-checks ({len(held_out_chatter)}, "
+        f"never fit on): abstained {100 * Figures.of(held_out_chatter, threshold).abstained:.1f}%"
+    )
     for key in ("dev-test", "dev-test minus-dev-test"):
         before = [previous_rule(e) for e in checkthat[key]]
         print(f"| {key}, previous rule " + Figures.of(before, 0.5).row())

@@ -141,9 +141,15 @@ def test_every_result_carries_a_probability(index: ClaimIndex) -> None:
     assert answer.hits and all(0.0 <= h.confidence <= 1.0 for h in answer.hits)
 
 
-def test_a_message_that_is_only_a_link_is_not_answered(index: ClaimIndex) -> None:
-    answer = index.ask("https://t.co/AbCdEf123 pic.twitter.com/xYz")
+@pytest.mark.parametrize(
+    "message", ["https://t.co/AbCdEf123 pic.twitter.com/xYz", "is it?? 🤔", "👀"]
+)
+def test_a_message_without_a_meaningful_word_is_never_answered(
+    index: ClaimIndex, message: str
+) -> None:
+    answer = index.ask(message)
     assert not answer.answered
+    assert all(hit.confidence == 0.0 for hit in answer.hits)
 
 
 def test_which_cards_are_weighed_does_not_depend_on_how_many_are_asked_for(
