@@ -97,6 +97,27 @@ class LexicalIndex:
         self.documents = len(self.rowids)
         self._idf: list[float] = arrays["idf"].astype(np.float64).tolist()
         self._unknown_idf = math.log1p((self.documents + 1) / 0.5)
+        self._check()
+
+    def covers(self, rowids: Sequence[int]) -> bool:
+        """Whether this lexicon holds the words of exactly these cards."""
+        return bool(np.array_equal(np.sort(self.rowids), np.sort(np.asarray(rowids, np.int64))))
+
+    def _check(self) -> None:
+        """Every array fits the others (a lexicon damaged past what the decoder sees would
+        otherwise fail on the first question, or silently answer nothing)."""
+        cards, terms_known = self.documents, len(self._vocabulary)
+        sizes = (len(self._card_ids), len(self._claims), len(self._has_analysis), len(self._idf))
+        if sizes != (cards, cards, cards, terms_known):
+            raise ValueError("its per-card and per-term arrays differ in length")
+        for rows, count, bound in (
+            (self._claim_rows, cards, terms_known),
+            (self._card_rows, cards, terms_known),
+            (self._bm25, terms_known, cards),
+        ):
+            rows.check(count, bound)
+        if len(self._bm25_weights) != len(self._bm25.indices):
+            raise ValueError("its BM25 weights do not fit their cards")
 
     @classmethod
     def build(cls, rowids: Sequence[int], cards: Sequence[CardWords]) -> LexicalIndex:
@@ -150,7 +171,7 @@ class LexicalIndex:
             with np.load(path, allow_pickle=False) as saved:
                 arrays = {name: saved[name] for name in saved.files}
             return cls(arrays)
-        except (KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        except (KeyError, IndexError, TypeError, EOFError, OSError, zipfile.BadZipFile) as exc:
             raise ValueError(f"{path.name} is damaged ({type(exc).__name__})") from exc
 
     def idf(self, term: str) -> float:
@@ -182,7 +203,7 @@ class LexicalIndex:
             claim_words,
             frozenset(pairwise(claim_words)),
             claim_terms,
-            sum(claim_terms.values()),
+            math.fsum(claim_terms.values()),  # exact: the same whatever the ids' order
             frozenset(self._card_rows.row(position)),
             self._has_analysis[position],
         )
@@ -191,7 +212,7 @@ class LexicalIndex:
         """Card rowid → saturated BM25 score for the `top` cards sharing a term with the
         question (and any tying with the last of them: the same cards whatever their order)."""
         known = [n for n in question if n >= 0]
-        if not known or not self.documents:
+        if not known or not self.documents or top <= 0:
             return {}
         raw = np.zeros(self.documents, dtype=np.float32)
         for n in known:
@@ -241,6 +262,18 @@ class _Rows:
     def __init__(self, indptr: npt.NDArray[np.generic], indices: npt.NDArray[np.generic]) -> None:
         self.indptr = indptr.astype(np.int64)
         self.indices = indices
+
+    def check(self, count: int, bound: int) -> None:
+        """`count` rows of values below `bound`, or ValueError."""
+        indptr, indices = self.indptr, self.indices
+        if (
+            len(indptr) != count + 1
+            or indptr[0] != 0
+            or indptr[-1] != len(indices)
+            or bool(np.any(np.diff(indptr) < 0))
+            or (len(indices) and (int(indices.min()) < 0 or int(indices.max()) >= bound))
+        ):
+            raise ValueError("its rows do not fit their arrays")
 
     def bounds(self, n: int) -> tuple[int, int]:
         return int(self.indptr[n]), int(self.indptr[n + 1])

@@ -64,6 +64,11 @@ class Question:
     phrases: tuple[frozenset[tuple[str, ...]], ...]  # its word n-grams, n = 2..PHRASE_WORDS
     numbers: frozenset[int]
 
+    @property
+    def has_words(self) -> bool:
+        """Whether one of its terms is more than a number."""
+        return any(not t.isdigit() for t in self.term_texts)
+
     @classmethod
     def of(cls, text: str, lexicon: LexicalIndex) -> Question:
         question_words = words(text)[:64]
@@ -104,7 +109,8 @@ class Evidence:
         total = question.weight or 1.0
         in_claim = sum(w for t, w in asked.items() if t in text.claim_terms) / total
         in_card = sum(w for t, w in asked.items() if t in text.card_terms) / total
-        recalled = sum(w for t, w in text.claim_terms.items() if t in asked) / (
+        # fsum: exact, so the same whatever order the card's term ids come in.
+        recalled = math.fsum(w for t, w in text.claim_terms.items() if t in asked) / (
             text.claim_weight or 1.0
         )
         missing = (
@@ -159,7 +165,10 @@ class Linear:
         features = tuple(data["features"])
         if features != expected:
             raise ValueError(f"the model's features {features} are not {expected}")
-        return cls(features, tuple(float(w) for w in data["weights"]), float(data["bias"]))
+        weights = tuple(float(w) for w in data["weights"])
+        if len(weights) != len(features):
+            raise ValueError("the model's weights do not fit its features")
+        return cls(features, weights, float(data["bias"]))
 
 
 @dataclass(frozen=True)
@@ -203,8 +212,8 @@ class Quadratic:
         return {
             "kind": "quadratic",
             "features": list(self.features),
-            "mean": [round(x, 6) for x in self.mean],
-            "scale": [round(x, 6) for x in self.scale],
+            "mean": list(self.mean),
+            "scale": list(self.scale),  # unrounded: a tiny scale must not become 0
             "weights": [round(w, 6) for w in self.weights],
             "bias": round(self.bias, 6),
         }

@@ -104,8 +104,10 @@ class ClaimIndex:
                 saved = generation / LEXICON_FILE
                 lexicon = LexicalIndex.load(saved) if saved.exists() else None
                 found = (vectors.d, vectors.ntotal, cards)
-                if lexicon is not None and lexicon.documents != cards:
-                    problem = f"inconsistent ({lexicon.documents} cards' words vs {cards} cards)"
+                if lexicon is not None and not lexicon.covers(
+                    [rowid for (rowid,) in db.execute("SELECT rowid FROM cards")]
+                ):
+                    problem = f"inconsistent ({LEXICON_FILE} holds other cards than the database)"
                 elif found == (manifest.dimension, manifest.vectors, manifest.cards):
                     return cls(manifest, vectors, db, embedder, policy, lexicon)
                 else:

@@ -96,11 +96,11 @@ class Weigher:
         ranked = []
         for position, (score, _, rowid, features) in enumerate(weighed[:k]):
             decision = decider_features(scores, position, rows, commentary, asked)
-            # A question without one meaningful word (an emoji, a bare link, "what did he
-            # mean?") has nothing to match, however its vector lands: never an answer. The
-            # deciders saw few such questions and would extrapolate.
+            # A question without one meaningful word (an emoji, a bare link, a number alone)
+            # has nothing to match, however its vector lands: never an answer. The deciders
+            # saw few such questions and would extrapolate.
             logit = model.decider_for(commentary).logit(decision)
-            confidence = sigmoid(logit) if asked.terms else 0.0
+            confidence = sigmoid(logit) if asked.has_words else 0.0
             ranked.append(Candidate(rowid, tuple(features), score, tuple(decision), confidence))
         return Candidates(ranked, commentary, len(asked.terms))
 

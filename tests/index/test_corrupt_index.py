@@ -80,6 +80,22 @@ def _lexicon_without_a_card(path: Path) -> bytes:
     return out.getvalue()
 
 
+def _lexicon_edited(path: Path, **edits: Callable[[np.ndarray], np.ndarray]) -> bytes:
+    with np.load(path) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    for name, edit in edits.items():
+        arrays[name] = edit(arrays[name])
+    out = io.BytesIO()
+    np.savez(out, **arrays)
+    return out.getvalue()
+
+
+def _lexicon_folder(index_dir: Path) -> None:
+    path = index_dir / read_manifest(index_dir).generation / LEXICON_FILE
+    path.unlink()
+    path.mkdir()
+
+
 def _empty_sqlite(path: Path) -> bytes:
     path.unlink()
     sqlite3.connect(path).execute("PRAGMA user_version = 1").connection.commit()
@@ -102,6 +118,16 @@ CORRUPT: dict[str, Damage] = {
     "cards' words of another generation": _replace(
         LEXICON_FILE, _lexicon_without_a_card
     ),
+    "cards' words of other cards": _replace(
+        LEXICON_FILE, lambda p: _lexicon_edited(p, rowids=lambda a: a + 1000)
+    ),
+    "cards' words with rows past their arrays": _replace(
+        LEXICON_FILE, lambda p: _lexicon_edited(p, bm25_indptr=lambda a: a[:3])
+    ),
+    "cards' words missing a card id": _replace(
+        LEXICON_FILE, lambda p: _lexicon_edited(p, claim_indptr=lambda a: a[:5])
+    ),
+    "cards' words that are a folder": _lexicon_folder,
     "manifest with bad JSON": _write_manifest(b'{"model": "test/hashing-embedder", '),
     "manifest not UTF-8": _write_manifest(b"\xff\xfe\x00garbage\x81"),
     "manifest of the wrong shape": _write_manifest(b'["gen-000001"]'),

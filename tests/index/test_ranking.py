@@ -123,6 +123,25 @@ def test_a_quadratic_decider_whose_weights_do_not_fit_its_features_is_refused() 
         AnswerModel.from_json(data)
 
 
+def test_a_linear_model_with_a_weight_too_few_is_refused() -> None:
+    data = AnswerModel.packaged().to_json()
+    data["ranker"]["weights"] = data["ranker"]["weights"][:-1]
+    with pytest.raises(ValueError, match="do not fit"):
+        AnswerModel.from_json(data)
+
+
+def test_a_quadratic_decider_with_a_tiny_scale_survives_saving() -> None:
+    n = len(DECIDER_FEATURES)
+    weights = (0.0,) * (n + n * (n + 1) // 2)
+    tiny = Quadratic(DECIDER_FEATURES, (0.0,) * n, (1e-9,) * n, weights, 0.0)
+    assert Quadratic.from_json(tiny.to_json(), DECIDER_FEATURES) == tiny
+
+
+def test_no_lexical_candidates_asked_for_is_none() -> None:
+    lexicon = LexicalIndex.build([1], [CardWords("a", "nvidia margins", "")])
+    assert lexicon.scores(Question.of("nvidia", lexicon).terms, 0) == {}
+
+
 def test_a_model_for_other_features_is_refused() -> None:
     data = AnswerModel.packaged().to_json()
     data["ranker"]["features"] = [*data["ranker"]["features"][:-1], "something_else"]
@@ -142,7 +161,7 @@ def test_every_result_carries_a_probability(index: ClaimIndex) -> None:
 
 
 @pytest.mark.parametrize(
-    "message", ["https://t.co/AbCdEf123 pic.twitter.com/xYz", "is it?? 🤔", "👀"]
+    "message", ["https://t.co/AbCdEf123 pic.twitter.com/xYz", "is it?? 🤔", "👀", "2024", "90 10"]
 )
 def test_a_message_without_a_meaningful_word_is_never_answered(
     index: ClaimIndex, message: str
