@@ -73,6 +73,19 @@ class Outcome:
     answerable: bool
     average_precision: float  # at 5, for MAP@5
 
+    @classmethod
+    def of(cls, labels: Sequence[bool], confidence: float, answerable: bool) -> Outcome:
+        """The outcome of candidates whose rightness is `labels`, best first."""
+        rank = next((n for n, right in enumerate(labels, 1) if right), None)
+        hits, precision_sum = 0, 0.0
+        for n, right in enumerate(labels[:5], 1):
+            if right:
+                hits += 1
+                precision_sum += hits / n
+        relevant = sum(labels)
+        ap = precision_sum / min(relevant, 5) if relevant else 0.0
+        return cls(rank, confidence, rank == 1, answerable, ap)
+
 
 def decide(example: Example, model: AnswerModel | tuple[Linear, Linear]) -> Outcome:
     if isinstance(model, AnswerModel):
@@ -83,29 +96,16 @@ def decide(example: Example, model: AnswerModel | tuple[Linear, Linear]) -> Outc
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
     ranked_scores = [scores[i] for i in order]
     ranked_rows = [example.rows[i] for i in order]
-    labels = [example.labels[i] for i in order]
-    rank = next((n for n, right in enumerate(labels, 1) if right), None)
     confidence = 0.0
-    if order and example.question_terms:  # as index/weighing.py: no words, no answer
+    # No words, no answer, as in index/weighing.py (which also refuses numbers alone: the
+    # evidence keeps only how many terms a question has).
+    if order and example.question_terms:
         features = decider_features(
-            ranked_scores, 0, ranked_rows, example.commentary, _Terms(example.question_terms)
+            ranked_scores, 0, ranked_rows, example.commentary, example.question_terms
         )
         confidence = sigmoid(decider.logit(features))
-    relevant = sum(example.labels)
-    hits, precision_sum = 0, 0.0
-    for n, right in enumerate(labels[:5], 1):
-        if right:
-            hits += 1
-            precision_sum += hits / n
-    ap = precision_sum / min(relevant, 5) if relevant else 0.0
-    return Outcome(rank, confidence, rank == 1, example.answerable, ap)
-
-
-class _Terms:
-    """Stands in for a `Question` where only its number of terms is read."""
-
-    def __init__(self, count: int) -> None:
-        self.terms = range(count)
+    labels = [example.labels[i] for i in order]
+    return Outcome.of(labels, confidence, example.answerable)
 
 
 @dataclass(frozen=True)

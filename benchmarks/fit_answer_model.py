@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from answer_data import TABLE_HEAD, Example, Figures, Outcome, _Terms, decide  # noqa: E402
+from answer_data import TABLE_HEAD, Example, Figures, Outcome, decide  # noqa: E402
 
 from index.ranking import (  # noqa: E402
     DECIDER_FEATURES,
@@ -82,7 +82,7 @@ def fit_decider(examples: list[Example], ranker: Linear) -> Quadratic:
                     position,
                     ranked_rows,
                     example.commentary,
-                    _Terms(example.question_terms),  # type: ignore[arg-type]
+                    example.question_terms,
                 )
             )
             labels.append(example.labels[order[position]])
@@ -152,23 +152,10 @@ def previous_rule(example: Example) -> Outcome:
     if not example.rows:
         return Outcome(None, 0.0, False, example.answerable, 0.0)
     order = sorted(range(len(example.rows)), key=lambda i: -example.rows[i][0])
-    labels = [example.labels[i] for i in order]
     top = example.rows[order[0]][0]
     margin = 0.28 if example.commentary is None else top - example.commentary
-    rank = next((n for n, right in enumerate(labels, 1) if right), None)
-    hits, precision_sum = 0, 0.0
-    for n, right in enumerate(labels[:5], 1):
-        if right:
-            hits += 1
-            precision_sum += hits / n
-    relevant = sum(example.labels)
-    return Outcome(
-        rank,
-        float(top + 0.5 * margin >= 0.455),
-        rank == 1,
-        example.answerable,
-        precision_sum / min(relevant, 5) if relevant else 0.0,
-    )
+    labels = [example.labels[i] for i in order]
+    return Outcome.of(labels, float(top + 0.5 * margin >= 0.455), example.answerable)
 
 
 def _print_kinds(results: Iterable[tuple[Example, Outcome]], threshold: float) -> None:

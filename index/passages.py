@@ -46,8 +46,8 @@ def facet_passages(card: VerdictCard) -> list[str]:
     return [_whole(card), *(f for f in facets if f)][:MAX_PASSAGES]
 
 
-WHOLE, HEADLINE, QUOTE, FIRST_ANALYSIS = 0, 1, 2, 3
-"""The fixed slots of `facets-v3`."""
+WHOLE, HEADLINE, QUOTE = 0, 1, 2
+"""The fixed slots of `facets-v3` (the analysis follows, one slot a paragraph or bullet)."""
 
 
 def slotted_facets(card: VerdictCard) -> list[str]:

@@ -162,13 +162,18 @@ class Linear:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], expected: tuple[str, ...]) -> Linear:
-        features = tuple(data["features"])
-        if features != expected:
-            raise ValueError(f"the model's features {features} are not {expected}")
+        features = _features(data, expected)
         weights = tuple(float(w) for w in data["weights"])
         if len(weights) != len(features):
             raise ValueError("the model's weights do not fit its features")
         return cls(features, weights, float(data["bias"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "weights": [round(w, 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+        }
 
 
 @dataclass(frozen=True)
@@ -191,9 +196,7 @@ class Quadratic:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], expected: tuple[str, ...]) -> Quadratic:
-        features = tuple(data["features"])
-        if features != expected:
-            raise ValueError(f"the model's features {features} are not {expected}")
+        features = _features(data, expected)
         n = len(features)
         model = cls(
             features,
@@ -220,6 +223,14 @@ class Quadratic:
 
 
 Decider = Linear | Quadratic
+
+
+def _features(data: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, ...]:
+    """A model file's feature names, which must be the ones claimbot computes, in order."""
+    features = tuple(data["features"])
+    if features != expected:
+        raise ValueError(f"the model's features {features} are not {expected}")
+    return features
 
 
 def _decider(data: dict[str, Any]) -> Decider:
@@ -263,19 +274,10 @@ class AnswerModel:
         )
 
     def to_json(self) -> dict[str, Any]:
-        def linear(model: Linear | Quadratic) -> dict[str, Any]:
-            if isinstance(model, Quadratic):
-                return model.to_json()
-            return {
-                "features": list(model.features),
-                "weights": [round(w, 6) for w in model.weights],
-                "bias": round(model.bias, 6),
-            }
-
         return {
-            "ranker": linear(self.ranker),
-            "decider": linear(self.decider),
-            "plain_decider": linear(self.plain_decider),
+            "ranker": self.ranker.to_json(),
+            "decider": self.decider.to_json(),
+            "plain_decider": self.plain_decider.to_json(),
             "threshold": self.threshold,
         }
 
@@ -285,12 +287,16 @@ class AnswerModel:
         return cls.from_json(json.loads(text))
 
 
+_AT = {name: n for n, name in enumerate(RANKER_FEATURES)}
+"""Where each of the ranker's features sits in its row."""
+
+
 def decider_features(
     rank_scores: Sequence[float],
     position: int,
     ranked_features: Sequence[Sequence[float]],
     commentary: float | None,
-    question: Question,
+    question_terms: int,
 ) -> list[float]:
     """The decider's view of the card at `position` among the ranked candidates: its lead
     over the best other card (negative below the first)."""
@@ -298,7 +304,8 @@ def decider_features(
     others = [s for i, s in enumerate(rank_scores) if i != position]
     margin = mine - max(others) if others else 4.0
     row = ranked_features[position]
-    dense_best, dense_second, dense_whole, dense_claim = row[0], row[1], row[2], row[3]
+    dense_best, dense_second = row[_AT["dense_best"]], row[_AT["dense_second"]]
+    dense_whole, dense_claim = row[_AT["dense_whole"]], row[_AT["dense_claim"]]
     return [
         mine,
         margin,
@@ -309,10 +316,10 @@ def decider_features(
         # How far a fragment of the analysis outscores the claim itself: a near miss inside
         # the card (an aside, an example) leads by much.
         dense_best - max(dense_whole, dense_claim),
-        row[5],  # claim_coverage
-        row[6],  # claim_recall
-        row[7],  # card_coverage
+        row[_AT["claim_coverage"]],
+        row[_AT["claim_recall"]],
+        row[_AT["card_coverage"]],
         0.0 if commentary is None else dense_best - commentary,
         1.0 if commentary is None else 0.0,
-        math.log1p(len(question.terms)),
+        math.log1p(question_terms),
     ]

@@ -95,7 +95,7 @@ class Weigher:
         rows = [entry[3] for entry in weighed]
         ranked = []
         for position, (score, _, rowid, features) in enumerate(weighed[:k]):
-            decision = decider_features(scores, position, rows, commentary, asked)
+            decision = decider_features(scores, position, rows, commentary, len(asked.terms))
             # A question without one meaningful word (an emoji, a bare link, a number alone)
             # has nothing to match, however its vector lands: never an answer. The deciders
             # saw few such questions and would extrapolate.
