@@ -49,7 +49,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from benchmarks.generate import write_corpus
 from benchmarks.standin_process import RemoteStandIn
 from bot.discordbot.runner import build_bot, point_at
-from bot.engine import reindex_backend
+from bot.engine_factory import reindex_backend
 from bot.settings import Settings
 from index import Embedder, reindex
 from index.embed import Backend

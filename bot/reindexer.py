@@ -1,11 +1,6 @@
-"""Where the bot's reindexes run: in a worker thread of the bot, or in a child process.
-
-A reindex in a thread shares the bot's interpreter: its Python work takes turns with the event
-loop for the GIL, and its model (PyTorch for bulk reindexes: ~360 MB) stays in the bot's memory
-for good. Run as a child `claimbot reindex --json`, it shares nothing but the index folder: the
-loop competes with it only as any two processes do, and its memory is returned when it ends.
-The child publishes a generation like any `claimbot reindex`; the bot then opens it at once.
-"""
+"""Where the bot's reindexes run: in a worker thread of the bot, or in a child `claimbot
+reindex --json` that shares only the index folder, so its GIL time and model memory stay out of
+the bot."""
 
 from __future__ import annotations
 
@@ -20,10 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.cli import EXIT_BUSY
-from bot.render_text import summary_from_json
+from bot.errors import ReindexProcessError
+from bot.exit_status import EXIT_BUSY
+from bot.json_output import summary_from_json
 from bot.settings import Settings
-from index import ClaimbotError, LiveIndex, ReindexBusyError, ReindexSummary
+from index import LiveIndex, ReindexBusyError, ReindexSummary
 
 log = logging.getLogger("claimbot.reindex")
 
@@ -32,10 +28,6 @@ CLAIMBOT_REINDEX = (sys.executable, "-m", "bot.cli", "reindex", "--json")
 
 STDERR_KEPT = 20  # lines of the child's stderr kept to explain a failure
 LINE_LOGGED = 2000  # characters of one stderr line relayed (a review's error may quote a lot)
-
-
-class ReindexProcessError(ClaimbotError):
-    """The reindex process failed or was killed; the index that served before still serves."""
 
 
 class Reindexer(Protocol):

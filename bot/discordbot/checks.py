@@ -1,20 +1,33 @@
-"""Small reusable predicates: who is a moderator, and a per-member cooldown."""
+"""The checks commands share: one decorator for moderator commands, and a per-member cooldown."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.discordbot.client import ClaimBot
+
+T = TypeVar("T")
+
 
 class NotModerator(app_commands.CheckFailure):
     """A member without Manage Server (or the configured moderator role) ran a moderator
-    command. Discord hides such commands by default; this is the server-side check."""
+    command; Discord hides such commands by default, and this is the server-side check."""
 
     def __init__(self) -> None:
         super().__init__("Only moderators (Manage Server, or the moderator role) can do that.")
+
+
+class OnCooldown(app_commands.CheckFailure):
+    """A question asked before the member's cooldown ended."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"Slow down a little: ask again in {retry_after:.0f} s.")
 
 
 def is_moderator(member: discord.Member | discord.User, moderator_role: int | None) -> bool:
@@ -26,17 +39,18 @@ def is_moderator(member: discord.Member | discord.User, moderator_role: int | No
     return moderator_role is not None and any(r.id == moderator_role for r in member.roles)
 
 
-def moderator_only(
-    moderator_role: Callable[[discord.Interaction], int | None],
-) -> Callable[[discord.Interaction], bool]:
-    """An app-command check: raises `NotModerator` unless the caller moderates this guild."""
+def moderator_only() -> Callable[[T], T]:
+    """An app-command check: raises `NotModerator` unless the caller moderates this guild, by
+    Manage Server or by the bot's configured moderator role."""
 
     def predicate(interaction: discord.Interaction) -> bool:
-        if not is_moderator(interaction.user, moderator_role(interaction)):
+        client = interaction.client
+        role = client.settings.moderator_role if isinstance(client, ClaimBot) else None
+        if not is_moderator(interaction.user, role):
             raise NotModerator()
         return True
 
-    return predicate
+    return app_commands.check(predicate)
 
 
 class MemberCooldown:
@@ -57,9 +71,3 @@ class MemberCooldown:
         if len(self._last) > 10_000:  # forget members whose cooldown has long expired
             self._last = {k: v for k, v in self._last.items() if now - v < self.seconds}
         return 0.0
-
-
-class OnCooldown(app_commands.CheckFailure):
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = retry_after
-        super().__init__(f"Slow down a little: ask again in {retry_after:.0f} s.")

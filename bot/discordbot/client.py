@@ -1,10 +1,5 @@
-"""`ClaimBot`: the discord.py client, holding the settings and the live index.
-
-Everything that blocks (the model, FAISS, SQLite) runs in worker threads through
-`ClaimBot.run_blocking`, and reindexes in a child process by default (bot/reindexer.py), so the
-event loop keeps the gateway heartbeat going and acknowledges every interaction within
-Discord's three seconds.
-"""
+"""`ClaimBot`: the discord.py bot, holding what the cogs share (settings, the live index, the
+feedback database, the reindex lock), with all blocking work moved off the event loop."""
 
 from __future__ import annotations
 
@@ -17,7 +12,8 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-from bot.discordbot.errors import BotStartError, ClaimTree
+from bot.discordbot.error_handling import ClaimTree
+from bot.errors import BotStartError
 from bot.reindexer import Reindexer, reindex_in_thread
 from bot.settings import Settings
 from index import (
@@ -32,6 +28,9 @@ from index import (
 log = logging.getLogger("claimbot.discord")
 
 T = TypeVar("T")
+
+BUSY = "A reindex is already running; wait for it to finish, then try again."
+"""What a command that reindexes answers while `ClaimBot.reindexing` is held."""
 
 COGS = (
     "bot.discordbot.cogs.ask",
@@ -55,9 +54,8 @@ def intents_for(settings: Settings) -> discord.Intents:
 
 
 class ClaimBot(commands.AutoShardedBot):
-    """claimbot on Discord. `live` is the index it serves (tests pass one built on a fake
-    embedder), `reindexer` where /reindex and /review run (bot/reindexer.py), and `options`
-    reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
+    """claimbot on Discord: `live` is the index it serves, `reindexer` where /reindex and
+    /review run, and `options` reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
 
     feedback: FeedbackStore
     """Questions and votes (`settings.feedback_db`), opened once in `setup_hook`."""
@@ -95,19 +93,16 @@ class ClaimBot(commands.AutoShardedBot):
         await self.run_blocking(self._load_model_and_index)
         # What is loaded by now (libraries, the model, the index) lives as long as the process.
         # Frozen, it is no longer walked by the garbage collector's full passes, which run on
-        # whichever thread allocates, the event loop's too: during a reindex one such pass
-        # stalled the loop for 400 ms (docs/performance.md, "The bot's event loop during a
-        # reindex").
+        # whichever thread allocates, the event loop's too, and stall it during a reindex.
         gc.freeze()
         await self.sync_commands()
 
     def _load_model_and_index(self) -> None:
         self.live.embedder.embed(["warm up"])  # loads the model once, now, not on a first question
         if self.live.bulk_embedder is not None:
-            # Loaded later, by a reindex, its libraries (torch: ~300k objects) would be created
-            # after gc.freeze() and walked by every full collection, on whichever thread
-            # allocates, the event loop's too: six full passes of up to 255 ms stalled the loop
-            # during a 1k-card /reindex (docs/performance.md). Loaded now, they are frozen.
+            # Loaded later, by a reindex, its libraries would be created after gc.freeze() and
+            # walked by every full collection, on whichever thread allocates, the event loop's
+            # too. Loaded now, they are frozen.
             self.live.bulk_embedder.embed(["warm up"])
         try:
             index = self.live.current

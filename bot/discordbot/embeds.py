@@ -1,8 +1,5 @@
-"""Verdict cards, answers and listings as `discord.Embed`s that always fit Discord's limits.
-
-Discord rejects a whole message when one embed is over a limit, so every text is cut here,
-at a word boundary with an ellipsis, before it reaches the API.
-"""
+"""Verdict cards, answers and listings as `discord.Embed`s, every text cut at a word to fit
+Discord's limits, since one embed over a limit gets the whole message rejected."""
 
 from __future__ import annotations
 
@@ -10,7 +7,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.render_text import ABSTENTION, badge, confidence_note, episode_line, match_label
+from bot.wording import ABSTENTION, badge, confidence_note, episode_line, match_label
 from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
 
 TITLE_LIMIT = 256

@@ -1,13 +1,8 @@
 """👍 / 👎 under answers, and the /gaps listing they feed.
 
-Every question is recorded in the `FeedbackStore`; an answered one gets two buttons whose
-custom_id carries only the vote and the id the store gave the question. The question's text
-and the card that answered it are looked up again when someone clicks, so the buttons keep
-working after a restart (discord.py `DynamicItem`s, registered when the feedback cog loads)
-and a custom_id never outgrows Discord's 100 characters, whatever the card id.
-
-An abstention gets no buttons: no card was offered to rate, and the abstention itself already
-counts toward `/gaps`.
+A button's custom_id carries only the vote and the id the feedback database gave the question,
+which is looked up again on a click: the buttons outlive a restart (discord.py `DynamicItem`s)
+and never outgrow Discord's 100 characters.
 """
 
 from __future__ import annotations
@@ -21,9 +16,9 @@ import discord
 
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import DESCRIPTION_LIMIT, NEUTRAL_COLOUR, cut
-from bot.discordbot.errors import tell
-from bot.render_text import gap_reasons
-from index import Answer, ClaimbotError, FeedbackStore, Gap
+from bot.discordbot.error_handling import tell
+from bot.wording import gap_reasons
+from index import ClaimbotError, FeedbackStore, Gap
 
 log = logging.getLogger("claimbot.discord")
 
@@ -100,21 +95,13 @@ def store_vote(
     return True
 
 
-async def vote_buttons(bot: ClaimBot, answer: Answer, guild_id: int | None) -> discord.ui.View:
-    """Record the question (off the event loop) and return the buttons to send with its
-    answer: 👍 / 👎 on every answer, abstentions included. If the feedback database fails, the
-    answer still goes out, without buttons."""
+def vote_buttons(question_id: int | None) -> discord.ui.View:
+    """👍 / 👎 for the answer to a recorded question, abstentions included; no buttons when the
+    question could not be recorded (None), so the answer still goes out."""
     view = discord.ui.View(timeout=None)
-    best = answer.best.card.id if answer.answered and answer.best is not None else None
-    try:
-        question_id = await bot.run_blocking(
-            bot.feedback.record_question, answer.question, answer.answered, best, guild_id
-        )
-    except ClaimbotError:
-        log.warning("could not record a question", exc_info=True)
-        return view
-    view.add_item(VoteButton(question_id, 1))
-    view.add_item(VoteButton(question_id, -1))
+    if question_id is not None:
+        view.add_item(VoteButton(question_id, 1))
+        view.add_item(VoteButton(question_id, -1))
     return view
 
 

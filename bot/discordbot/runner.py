@@ -12,8 +12,8 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from bot.discordbot.client import ClaimBot
-from bot.discordbot.errors import BotStartError
-from bot.engine import live_index, make_bulk_embedder, make_embedder
+from bot.engine_factory import live_index, make_bulk_embedder, make_embedder
+from bot.errors import BotStartError
 from bot.reindexer import ChildProcessReindexer, reindex_in_thread
 from bot.settings import Settings
 from index import Embedder

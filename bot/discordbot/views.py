@@ -1,8 +1,5 @@
-"""The paged list of an episode's verdicts: buttons to page, a menu to open one card.
-
-Only the member who ran the command may page (others are told so, privately); when the view
-times out its buttons are removed so nobody clicks a dead control.
-"""
+"""The paged list of an episode's verdicts: buttons to page, a menu to open one card; when
+the view times out its buttons are removed so nobody clicks a dead control."""
 
 from __future__ import annotations
 
@@ -13,7 +10,8 @@ from collections.abc import Sequence
 import discord
 
 from bot.discordbot.embeds import card_embed, cut, verdicts_embed
-from bot.render_text import BADGES
+from bot.discordbot.owner_view import OwnerOnlyView
+from bot.wording import BADGES
 from index import Episode, Hit, VerdictCard
 
 log = logging.getLogger("claimbot.discord")
@@ -22,17 +20,19 @@ PAGE_SIZE = 10
 OPTION_LABEL_LIMIT = 100
 
 
-class VerdictPages(discord.ui.View):
+class VerdictPages(OwnerOnlyView):
+    """One episode's claims, `PAGE_SIZE` a page, for the member who ran `/verdicts`."""
+
+    refusal = "Only the member who ran `/verdicts` can use these; run it yourself to browse."
+
     def __init__(
         self, owner_id: int, episode: Episode, cards: Sequence[VerdictCard], timeout: float
     ) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout)
         self.episode = episode
         self.cards = list(cards)
         self.pages = max(1, math.ceil(len(self.cards) / PAGE_SIZE))
         self.page = 1
-        self.message: discord.Message | discord.WebhookMessage | None = None
         if not self.cards:  # Discord rejects a menu without options
             self.remove_item(self.open_card)
         self._refresh_controls()
@@ -58,16 +58,6 @@ class VerdictPages(discord.ui.View):
             )
             for number, card in enumerate(self.page_cards())
         ]
-
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            "Only the member who ran `/verdicts` can use these; run it yourself to browse.",
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-        return False
 
     async def _show_page(self, interaction: discord.Interaction, page: int) -> None:
         self.page = max(1, min(self.pages, page))

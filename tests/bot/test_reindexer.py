@@ -14,14 +14,11 @@ from typing import Any
 
 import pytest
 
-from bot.cli import EXIT_BUSY, main
-from bot.reindexer import (
-    LINE_LOGGED,
-    ChildProcessReindexer,
-    ReindexProcessError,
-    reindex_in_thread,
-)
-from bot.render_text import summary_from_json, summary_json
+from bot.cli import main
+from bot.errors import ReindexProcessError
+from bot.exit_status import EXIT_BUSY
+from bot.json_output import summary_from_json, summary_json
+from bot.reindexer import LINE_LOGGED, ChildProcessReindexer, reindex_in_thread
 from bot.settings import Settings
 from index import LiveIndex, ReindexBusyError, reindex
 from index.store import reindex_lock

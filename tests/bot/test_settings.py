@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bot.cli import main, settings_problems
+from bot.cli import main
+from bot.cli.common import settings_problems
 from bot.settings import Settings
 
 

@@ -1,4 +1,5 @@
-"""/ask, and answering a question addressed to the bot by mention or reply."""
+"""/ask, and answering a question addressed to the bot by mention or reply; every question is
+recorded in the feedback database before its answer goes out with the vote buttons."""
 
 from __future__ import annotations
 
@@ -31,6 +32,18 @@ class Ask(commands.Cog):
         index = await self.bot.index()
         return await self.bot.run_blocking(index.ask, question, RESULTS)
 
+    async def record(self, answer: Answer, guild_id: int | None) -> int | None:
+        """Record the question for /gaps and the vote buttons, off the event loop: its id, or
+        None when the feedback database fails (the answer still goes out, without buttons)."""
+        best = answer.best.card.id if answer.answered and answer.best is not None else None
+        try:
+            return await self.bot.run_blocking(
+                self.bot.feedback.record_question, answer.question, answer.answered, best, guild_id
+            )
+        except ClaimbotError:
+            log.warning("could not record a question", exc_info=True)
+            return None
+
     @app_commands.command(name="ask", description="Ask whether a claim from a podcast holds up")
     @app_commands.describe(question="the claim or question, in plain words")
     async def ask(
@@ -46,9 +59,10 @@ class Ask(commands.Cog):
         index = await self.bot.index()
         await interaction.response.defer(thinking=True)
         answer = await self.bot.run_blocking(index.ask, question, RESULTS)
+        question_id = await self.record(answer, interaction.guild_id)
         await interaction.followup.send(
             embeds=answer_embeds(answer),
-            view=await vote_buttons(self.bot, answer, interaction.guild_id),
+            view=vote_buttons(question_id),
             allowed_mentions=discord.AllowedMentions.none(),
         )
 
@@ -80,10 +94,10 @@ class Ask(commands.Cog):
         except ClaimbotError as exc:
             await message.reply(str(exc), allowed_mentions=none, mention_author=False)
             return
-        guild_id = message.guild.id if message.guild else None
+        question_id = await self.record(answer, message.guild.id if message.guild else None)
         await message.reply(
             embeds=answer_embeds(answer),
-            view=await vote_buttons(self.bot, answer, guild_id),
+            view=vote_buttons(question_id),
             allowed_mentions=none,
             mention_author=False,
         )

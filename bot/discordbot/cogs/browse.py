@@ -1,7 +1,6 @@
-"""/verdicts, /claim and /episodes: browsing what is indexed, with autocomplete.
-
-These answer at once, without deferring: their lookups take milliseconds, and a reply to a
-deferral cannot be private, while "no such episode" should be told to the caller alone."""
+"""/verdicts, /claim and /episodes: browsing what is indexed, with autocomplete. They answer
+without deferring, since their lookups are quick and "no such episode" is told to the caller
+alone, which a reply to a deferral cannot be."""
 
 from __future__ import annotations
 
@@ -11,15 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discordbot.autocomplete import CHOICE_LIMIT, CHOICES_LIMIT, episode_autocomplete
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import card_embed, cut, episodes_embed
 from bot.discordbot.views import VerdictPages
-from index import ClaimIndex, EpisodeSummary, Hit
-
-CHOICES_LIMIT = 25
-"""Discord shows at most 25 autocomplete choices."""
-CHOICE_LIMIT = 100
-"""A choice's name and value are at most 100 characters each."""
+from index import ClaimIndex, Hit
 
 
 class Browse(commands.Cog):
@@ -30,6 +25,7 @@ class Browse(commands.Cog):
         name="verdicts", description="Every claim of one episode with its verdict"
     )
     @app_commands.describe(episode="episode number, or part of its title")
+    @app_commands.autocomplete(episode=episode_autocomplete)
     async def verdicts(self, interaction: discord.Interaction, episode: str) -> None:
         index = await self.bot.index()
         found = await self.bot.run_blocking(index.find_episode, episode)
@@ -40,13 +36,6 @@ class Browse(commands.Cog):
         )
         if isinstance(sent.resource, discord.InteractionMessage):
             view.message = sent.resource
-
-    @verdicts.autocomplete("episode")
-    async def episode_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        index = await self.bot.index()
-        return episode_choices(await self.bot.run_blocking(index.episodes), current)
 
     @app_commands.command(name="claim", description="One claim in full")
     @app_commands.describe(id="start typing its headline")
@@ -71,21 +60,6 @@ class Browse(commands.Cog):
         await interaction.response.send_message(
             embed=episodes_embed(summaries), allowed_mentions=discord.AllowedMentions.none()
         )
-
-
-def episode_choices(
-    summaries: list[EpisodeSummary], current: str
-) -> list[app_commands.Choice[str]]:
-    """Autocomplete over the indexed episodes by number or title; shared by every command
-    that takes an episode."""
-    wanted = current.strip().casefold().lstrip("#")
-    choices = [
-        app_commands.Choice(name=cut(s.episode.display_name, CHOICE_LIMIT), value=s.episode.slug)
-        for s in summaries
-        if wanted in f"{s.episode.number} {s.episode.display_name}".casefold()
-        and len(s.episode.slug) <= CHOICE_LIMIT
-    ]
-    return choices[:CHOICES_LIMIT]
 
 
 def _claim_choices(index: ClaimIndex, current: str) -> list[app_commands.Choice[str]]:

@@ -1,8 +1,5 @@
-"""Feedback: the 👍 / 👎 buttons under answers, and /gaps for moderators.
-
-The buttons themselves are sent by the ask cog (`feedback_views.vote_buttons`); this cog
-registers their handler so clicks on answers sent before a restart still count.
-"""
+"""Feedback: the handler of the 👍 / 👎 buttons the ask cog sends (registered here, so clicks
+on answers sent before a restart still count), and /gaps for moderators."""
 
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ from discord.ext import commands
 
 from bot.discordbot.checks import moderator_only
 from bot.discordbot.client import ClaimBot
-from bot.discordbot.cogs.moderation import moderator_role
 from bot.discordbot.feedback_views import VoteButton, gaps_embed
 
 GAPS_SHOWN = 10
@@ -33,7 +29,7 @@ class Feedback(commands.Cog):
     )
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
-    @app_commands.check(moderator_only(moderator_role))
+    @moderator_only()
     async def gaps(self, interaction: discord.Interaction) -> None:
         """The questions of this server the bot most often abstained on or got 👎 for; told
         to the moderator alone, since they quote members' questions."""

@@ -9,20 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot.checks import NotModerator, moderator_only
-from bot.discordbot.client import ClaimBot
+from bot.discordbot.client import BUSY, ClaimBot
 from bot.discordbot.embeds import summary_embed
-from bot.discordbot.errors import is_handled, tell
+from bot.discordbot.error_handling import is_handled, tell
 from index import ReindexBusyError
 
 log = logging.getLogger("claimbot.discord")
-
-BUSY = "A reindex is already running; wait for it to finish, then try again."
-
-
-def moderator_role(interaction: discord.Interaction) -> int | None:
-    """The configured moderator role, for `moderator_only` (shared by moderator commands)."""
-    client = interaction.client
-    return client.settings.moderator_role if isinstance(client, ClaimBot) else None
 
 
 class Moderation(commands.Cog):
@@ -33,7 +25,7 @@ class Moderation(commands.Cog):
     @app_commands.command(name="reindex", description="Re-read the review files (moderators)")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only()
-    @app_commands.check(moderator_only(moderator_role))
+    @moderator_only()
     async def reindex(self, interaction: discord.Interaction) -> None:
         if self.running.locked():
             await tell(interaction, BUSY)

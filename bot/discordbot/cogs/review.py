@@ -1,12 +1,6 @@
-"""/review add and /review remove: moderators manage the review files from Discord.
-
-An upload is checked before anything changes: its size (from Discord's metadata before
-downloading, and again while reading), that it is text, and that the parser accepts it. Only
-then is it written, atomically and under a sanitized name that cannot leave the reviews folder,
-and the folder reindexed incrementally, under the lock /reindex holds, so the two never race.
-Replacing an indexed episode's review, or removing one, asks the moderator first. When the
-change cannot be indexed after all, the file is put back as it was.
-"""
+"""/review add and /review remove: moderators manage the review files from Discord, each
+change checked first, written atomically, reindexed under the /reindex lock, and put back when
+it cannot be indexed."""
 
 from __future__ import annotations
 
@@ -21,13 +15,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discordbot.autocomplete import episode_autocomplete
 from bot.discordbot.checks import moderator_only
-from bot.discordbot.client import ClaimBot
-from bot.discordbot.cogs.browse import episode_choices
-from bot.discordbot.cogs.moderation import BUSY, moderator_role
-from bot.discordbot.confirm import Confirm
+from bot.discordbot.client import BUSY, ClaimBot
+from bot.discordbot.confirm import ask_confirmation
 from bot.discordbot.embeds import cut, summary_embed
-from bot.discordbot.errors import MESSAGE_LIMIT, tell
+from bot.discordbot.error_handling import MESSAGE_LIMIT, tell
+from bot.errors import UploadRefused
 from index import (
     REVIEW_SUFFIXES,
     ClaimbotError,
@@ -45,10 +39,6 @@ log = logging.getLogger("claimbot.discord")
 
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=30)
 CHUNK = 64 * 1024
-
-
-class UploadRefused(ClaimbotError):
-    """An attachment that is not a review file claimbot may save; nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +167,7 @@ class Review(commands.Cog):
 
     @review.command(name="add", description="Add or replace a review file (moderators)")
     @app_commands.describe(file="a review file: plain text, UTF-8, docs/review-format.md")
-    @app_commands.check(moderator_only(moderator_role))
+    @moderator_only()
     async def add(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         settings = self.bot.settings
         check_attachment(file, settings.review_max_bytes)
@@ -201,7 +191,8 @@ class Review(commands.Cog):
 
     @review.command(name="remove", description="Remove an episode's review (moderators)")
     @app_commands.describe(episode="episode number, or part of its title")
-    @app_commands.check(moderator_only(moderator_role))
+    @app_commands.autocomplete(episode=episode_autocomplete)
+    @moderator_only()
     async def remove(self, interaction: discord.Interaction, episode: str) -> None:
         index = await self.bot.index()
         found = await self.bot.run_blocking(index.find_episode, episode)
@@ -218,13 +209,6 @@ class Review(commands.Cog):
             return
         await self._change(interaction, path, None, f"Removed `{path.name}`.")
 
-    @remove.autocomplete("episode")
-    async def episode_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        index = await self.bot.index()
-        return episode_choices(await self.bot.run_blocking(index.episodes), current)
-
     async def _indexed(self) -> list[Episode]:
         try:
             index = await self.bot.index()
@@ -235,20 +219,8 @@ class Review(commands.Cog):
     async def _confirm(
         self, interaction: discord.Interaction, prompt: str, action: str, *, deferred: bool
     ) -> bool:
-        view = Confirm(interaction.user.id, prompt, action, self.bot.settings.confirm_timeout)
-        none = discord.AllowedMentions.none()
-        if deferred:
-            view.message = await interaction.followup.send(
-                view.prompt, view=view, ephemeral=True, allowed_mentions=none, wait=True
-            )
-        else:
-            sent = await interaction.response.send_message(
-                view.prompt, view=view, ephemeral=True, allowed_mentions=none
-            )
-            if isinstance(sent.resource, discord.InteractionMessage):
-                view.message = sent.resource
-        await view.wait()
-        return view.confirmed
+        timeout = self.bot.settings.confirm_timeout
+        return await ask_confirmation(interaction, prompt, action, timeout, deferred=deferred)
 
     async def _change(
         self, interaction: discord.Interaction, path: Path, data: bytes | None, done: str

@@ -14,7 +14,7 @@ import pytest
 
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.runner import point_at
-from bot.engine import live_index
+from bot.engine_factory import live_index
 from bot.reindexer import ChildProcessReindexer, Reindexer, reindex_in_thread
 from bot.settings import Settings
 from index import Embedder, reindex

@@ -10,7 +10,7 @@ import pytest
 from discord import app_commands
 
 from bot.discordbot.checks import NotModerator
-from bot.discordbot.errors import user_message
+from bot.discordbot.error_handling import user_message
 from index import IndexMissingError, NotFoundError
 from tests.bot.discordbot.conftest import running_bot
 from tests.conftest import REFERENCE_REVIEW

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.discordbot.cogs.moderation import BUSY
+from bot.discordbot.client import BUSY
 from bot.reindexer import CLAIMBOT_REINDEX
 from index import Embedder
 from index.store import reindex_lock

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.discordbot.cogs.moderation import BUSY
-from bot.discordbot.cogs.review import UploadRefused, inside, review_name
+from bot.discordbot.client import BUSY
+from bot.discordbot.cogs.review import inside, review_name
 from bot.discordbot.confirm import CANCELLED, EXPIRED
-from bot.discordbot.errors import MESSAGE_LIMIT
+from bot.discordbot.error_handling import MESSAGE_LIMIT
+from bot.errors import UploadRefused
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA, reference_review_as
 from tests.fakes import HashingEmbedder

@@ -15,8 +15,8 @@ import pytest
 from bot.cli import main
 from bot.discordbot.checks import MemberCooldown
 from bot.discordbot.client import ClaimBot, intents_for
-from bot.discordbot.errors import BotStartError
 from bot.discordbot.runner import build_bot, serve
+from bot.errors import BotStartError
 from bot.reindexer import ChildProcessReindexer, reindex_in_thread
 from bot.settings import Settings
 from tests.bot.discordbot.conftest import bot_settings, index_reference_review

@@ -1,9 +1,6 @@
-"""Errors in layers: a command or cog handles what it knows, the tree handles the rest.
-
-Whichever layer answers first marks the interaction as handled, so a member sees exactly one
-short ephemeral message. Expected errors (a `ClaimbotError`, a failed check) are logged at
-INFO; anything else is a bug and the log gets the full trace, the member a generic line.
-"""
+"""Errors in layers: a command or cog handles what it knows, the tree (`ClaimTree`) the rest;
+whichever answers first marks the interaction handled, so a member sees exactly one short
+private message."""
 
 from __future__ import annotations
 
@@ -20,10 +17,6 @@ log = logging.getLogger("claimbot.discord")
 HANDLED = "claimbot_error_handled"
 MESSAGE_LIMIT = 2000
 GENERIC = "Something went wrong on my side; the moderators can find the details in the bot's log."
-
-
-class BotStartError(ClaimbotError):
-    """The bot cannot start: a missing or rejected token, or intents the portal refuses."""
 
 
 def is_handled(interaction: discord.Interaction) -> bool:
@@ -60,7 +53,8 @@ def user_message(error: BaseException) -> str | None:
 
 
 class ClaimTree(app_commands.CommandTree["discord.Client"]):
-    """The last layer: every error no command or cog answered."""
+    """The last layer: every error no command or cog answered. Expected errors are logged at
+    INFO; anything else is a bug, logged with its trace while the member gets a generic line."""
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import engine
+from bot import engine_factory as engine
 from bot.settings import Settings
 from index import SentenceTransformerEmbedder
 

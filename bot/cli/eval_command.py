@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli import CommandFactory, embedder_for, emit_json
-from bot.engine import open_index
+from bot.cli.common import CommandFactory, emit_json, open_index_for
 from bot.settings import Settings
 from index.evaluate import EvalReport, evaluate, load_questions
 
@@ -22,7 +21,7 @@ def register(command: CommandFactory) -> None:
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
-    index = open_index(settings, embedder_for(args, settings))
+    index = open_index_for(args, settings)
     questions = load_questions(args.questions, args.split)
     report = evaluate(index, questions, measure_latency=args.latency)
     if args.json:

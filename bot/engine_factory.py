@@ -1,5 +1,5 @@
-"""Builds the engine's parts from settings: the one place front ends turn settings into an
-embedder and an open index."""
+"""Builds the engine's parts from settings: the one place front ends turn settings into
+embedders and an open index."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def make_embedder(settings: Settings) -> Embedder:
 
 def reindex_backend(settings: Settings) -> Backend:
     """The backend large reindexes embed with: bfloat16 PyTorch where the CPU has bfloat16
-    units (twice the float32 throughput, same answers: docs/performance.md)."""
+    units, which encode faster with the same answers; the question backend elsewhere."""
     if settings.reindex_backend != "auto":
         return settings.reindex_backend
     return "torch-bf16" if has_fast_bf16() else settings.backend

@@ -1,8 +1,5 @@
-"""`claimbot gaps`: the questions the community most wants reviewed next.
-
-Reads the feedback database the Discord bot fills (questions it abstained on, answers voted
-👎); the same ranking as the bot's `/gaps`.
-"""
+"""`claimbot gaps`: the questions the community most wants reviewed next, read from the
+feedback database the Discord bot fills (the same ranking as the bot's `/gaps`)."""
 
 from __future__ import annotations
 
@@ -11,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CommandFactory, emit_json
-from bot.render_text import gap_reasons
+from bot.cli.common import CommandFactory, emit_json
 from bot.settings import Settings
+from bot.wording import gap_reasons
 from index import ClaimbotError, FeedbackStore, Gap
 
 MAX_LIMIT = 1000

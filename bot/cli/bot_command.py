@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.cli import CommandFactory
+from bot.cli.common import CommandFactory
 from bot.settings import Settings
 
 

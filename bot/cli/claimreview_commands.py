@@ -1,10 +1,5 @@
-"""`claimbot export --format claimreview` and `claimbot import FILE.json`.
-
-Export writes the indexed cards as schema.org ClaimReview JSON-LD (stdout, or a file written
-atomically). Import turns ClaimReview JSON-LD into review files in the reviews folder, where
-moderators can read and edit them; they are indexed by the next `claimbot reindex`, or at once
-with `--reindex`.
-"""
+"""`claimbot export --format claimreview` writes the indexed cards as schema.org ClaimReview
+JSON-LD; `claimbot import FILE.json` turns such JSON-LD into review files moderators can edit."""
 
 from __future__ import annotations
 
@@ -14,9 +9,17 @@ import os
 import sys
 from pathlib import Path
 
-from bot import render_text as render
-from bot.cli import EXIT_ERROR, CommandFactory, bulk_embedder_for, embedder_for, emit_json
-from bot.engine import open_index
+from bot.cli.common import (
+    CommandFactory,
+    bulk_embedder_for,
+    embedder_for,
+    emit_json,
+    open_index_for,
+    report_skipped,
+)
+from bot.cli.terminal_text import render_summary
+from bot.exit_status import EXIT_ERROR
+from bot.json_output import episode_json, summary_json
 from bot.settings import Settings
 from index import (
     ClaimbotError,
@@ -61,7 +64,7 @@ def register(command: CommandFactory) -> None:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    index = open_index(settings, embedder_for(args, settings))
+    index = open_index_for(args, settings)
     if args.episode:
         episode = index.find_episode(args.episode)
         cards = [(episode, card) for card in index.episode_cards(episode)]
@@ -112,13 +115,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 "written": [
                     {
                         "file": str(w.path),
-                        "episode": render.episode_json(w.episode),
+                        "episode": episode_json(w.episode),
                         "claims": w.claims,
                         "replaced": w.replaced,
                     }
                     for w in written
                 ],
-                "reindex": render.summary_json(summary) if summary else None,
+                "reindex": summary_json(summary) if summary else None,
             }
         )
     else:
@@ -128,9 +131,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         if summary is None:
             print("run `claimbot reindex` to index them (or import with --reindex)")
         else:
-            print(render.render_summary(summary))
+            print(render_summary(summary))
     if summary is not None and summary.failed:
-        for error in summary.failed:
-            print(f"claimbot: skipped {error}", file=sys.stderr)
+        report_skipped(summary)
         return EXIT_ERROR
     return 0

@@ -1,0 +1,40 @@
+"""Words both front ends use for the same things: verdict badges, how sure an answer is, why a
+question is a gap, and what an abstention says."""
+
+from __future__ import annotations
+
+from index import Episode, Gap, Hit, VerdictCard
+
+BADGES = {5: "✅", 4: "☑️", 3: "⚖️", 2: "⚠️", 1: "❌"}
+ABSTENTION = "No reviewed claim covers that."
+CLOSE_MATCH = 0.8
+"""From this confidence an answer is worded as a close match; below, as a related claim."""
+
+
+def match_label(hit: Hit) -> str:
+    """How sure an answer is, in words: "close match" or "related claim"."""
+    return "close match" if hit.confidence >= CLOSE_MATCH else "related claim"
+
+
+def confidence_note(hit: Hit) -> str:
+    """`Close match (confidence 0.93)`: the line above an answer."""
+    return f"{match_label(hit).capitalize()} (confidence {hit.confidence:.2f})"
+
+
+def badge(card: VerdictCard) -> str:
+    return f"{BADGES[card.rating]} {card.verdict}"
+
+
+def episode_line(episode: Episode) -> str:
+    date = f" · {episode.published.isoformat()}" if episode.published else ""
+    return f"{episode.display_name}{date}"
+
+
+def gap_reasons(gap: Gap) -> str:
+    """Why a question is a gap: `3× unanswered, 2 👎 / 1 👍`."""
+    why = []
+    if gap.unanswered:
+        why.append(f"{gap.unanswered}× unanswered")
+    if gap.downvotes:
+        why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
+    return ", ".join(why)
