@@ -59,10 +59,9 @@ class ChildProcessReindexer:
         return summary
 
     async def run(self, reviews_dir: Path, index_dir: Path) -> ReindexSummary:
-        """Reindex in a child process and return what it did. Raises `ReindexBusyError` when
-        another reindex holds the lock, `ReindexProcessError` when the child fails. Cancelled
-        (or failing itself), it kills the child: a reindex killed at any point leaves the old
-        index serving."""
+        """Reindex in a child process and return what it did; raises `ReindexBusyError` when
+        another reindex holds the lock, `ReindexProcessError` when the child fails. Cancelled or
+        failing itself, it kills the child, which leaves the old index serving."""
         process = await asyncio.create_subprocess_exec(
             *self.command,
             "--index",
@@ -101,9 +100,8 @@ class ChildProcessReindexer:
 
 
 async def _relay(stream: asyncio.StreamReader, kept: collections.deque[str]) -> None:
-    """The child's log lines into the bot's log as they come; the last ones kept. Read in
-    chunks, not with `readline`, which fails on a line over 64 KiB; of so long a line only the
-    start is relayed."""
+    """The child's log lines into the bot's log as they come, the last ones kept; read in
+    chunks, since `readline` fails on a line over 64 KiB, of which only the start is relayed."""
     pending = b""
     skipping = False  # inside a long line whose start was relayed
     while chunk := await stream.read(2**16):

@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         "", description="sentence-transformers model name or path; empty = packaged MiniLM"
     )
     backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
-        "onnx", description="inference backend for the embedding model (docs/performance.md)"
+        "onnx", description="inference backend for the embedding model"
     )
     reindex_backend: Literal["auto", "torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
         "auto",

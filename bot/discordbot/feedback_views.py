@@ -84,9 +84,9 @@ class VoteButton(
 def store_vote(
     store: FeedbackStore, question_id: int, vote: int, guild_id: int | None, user_id: int
 ) -> bool:
-    """Record a vote on the answer to a recorded question: on the card that answered it, or on
-    the abstention (`NO_CARD`: 👎 says the community wanted an answer, which /gaps counts).
-    False if the question is unknown (e.g. the feedback file was reset). Blocking."""
+    """Record a vote (blocking) on the card that answered a recorded question, or on its
+    abstention (`NO_CARD`: 👎 there says an answer was wanted, which /gaps counts). False if the
+    question is unknown, as after the feedback file was reset."""
     asked = store.asked(question_id)
     if asked is None:
         return False

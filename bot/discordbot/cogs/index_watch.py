@@ -1,12 +1,7 @@
-"""Following the shared index folder: a generation published by any process is loaded in the
-background within `CLAIMBOT_INDEX_POLL_SECONDS`.
-
-A bot spread over several processes (one range of shards each) shares one index folder; a
-reindex by one of them, or by `claimbot reindex` in a terminal, only publishes a new manifest.
-Every process watches the manifest's version and opens the new generation off the event loop,
-so the next question finds it already open. The loaded generation answers until the new one is
-open, and keeps answering if the new one cannot be opened.
-"""
+"""Following the shared index folder: a generation any process publishes (another shard's bot,
+or `claimbot reindex` in a terminal) is opened off the event loop within
+`CLAIMBOT_INDEX_POLL_SECONDS`, while the loaded one answers until then, or for good if the new
+one cannot be opened."""
 
 from __future__ import annotations
 
@@ -45,11 +40,9 @@ class IndexWatch(commands.Cog):
         await self.bot.run_blocking(self.refresh)
 
     def refresh(self) -> None:
-        """Open the newest generation if it is new. Blocking: runs in a worker thread.
-
-        Problems are logged, never raised: an exception would end the `tasks.loop`, and the
-        process would silently stop following reindexes for the rest of its life. Each distinct
-        problem is logged once, not every poll."""
+        """Open the newest generation if it is new (blocking: runs in a worker thread). Each
+        distinct problem is logged once and never raised, since an exception would end the
+        `tasks.loop` and the process would silently stop following reindexes."""
         try:
             self.bot.live.refresh()
         except IndexMissingError as exc:  # nothing published yet: the first reindex will be
