@@ -1,6 +1,23 @@
 """The one exception tree of the engine: everything it raises on purpose is a `ClaimbotError`.
 
 Front ends catch `ClaimbotError` and show its message; anything else is a bug.
+
+    ClaimbotError
+    ├── ReviewFormatError
+    ├── IndexUnusableError
+    │   ├── IndexMissingError
+    │   ├── IndexMismatchError
+    │   └── IndexCorruptError
+    ├── ReindexBusyError
+    ├── IndexFolderError
+    ├── NotFoundError
+    ├── ModelLoadError
+    ├── ClaimReviewError
+    │   └── ClaimReviewFieldError
+    ├── ImportConflictError
+    └── ReviewFolderError
+
+(`index.feedback.FeedbackError`, the feedback database's, is a `ClaimbotError` too.)
 """
 
 from __future__ import annotations
@@ -60,3 +77,39 @@ class NotFoundError(ClaimbotError):
 
 class ModelLoadError(ClaimbotError):
     """The embedding model could not be loaded (a wrong name, or weights not available offline)."""
+
+
+class ClaimReviewError(ClaimbotError):
+    """ClaimReview data that cannot be imported (not JSON, no ClaimReview in it, ...)."""
+
+
+class ClaimReviewFieldError(ClaimReviewError):
+    """One ClaimReview lacks a field that an imported card cannot do without.
+
+    `index` is the item's position (from 0) in the list or `@graph` it came from, `field` the
+    property path, e.g. `reviewRating.alternateName`.
+    """
+
+    def __init__(self, source: str, index: int, field: str, problem: str, claim: str = "") -> None:
+        self.source = source
+        self.index = index
+        self.field = field
+        about = f" ({claim[:60]!r})" if claim else ""
+        super().__init__(f"{source}: ClaimReview at index {index}{about}: {problem}")
+
+
+class ImportConflictError(ClaimbotError):
+    """An imported episode already has a review file and replacing it was not asked for."""
+
+
+class ReviewFolderError(ClaimbotError):
+    """A change to the reviews folder that was refused or failed, leaving the folder as it was.
+
+    `name` is the file concerned and `reason` what went wrong, for front ends that word the
+    message themselves (the message names the file as the engine knows it).
+    """
+
+    def __init__(self, message: str, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(message)

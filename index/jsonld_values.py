@@ -1,4 +1,4 @@
-"""Lenient readers for JSON-LD values as publishers actually write them.
+"""The JSON-LD terms claimbot writes, and lenient readers for values as publishers write them.
 
 The same property turns up as a string, a number, a list, `{"@value": ...}` or an object, under
 its plain term, a `schema:` compact IRI or a full schema.org IRI. These helpers take whatever
@@ -17,7 +17,12 @@ import regex
 from index.review_writer import one_line
 from index.text import without_lone_surrogates
 
+SCHEMA_CONTEXT = "https://schema.org"
 SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")
+CLAIMBOT_PREFIX = "urn:claimbot:"
+"""Prefix of claimbot's own terms, for what schema.org has no property for."""
+CONTEXT: list[Any] = [SCHEMA_CONTEXT, {"claimbot": CLAIMBOT_PREFIX}]
+EMOJI_PROPERTY = "claimbot:emoji"
 _EMOJI = regex.compile(
     r"^(?:[#*0-9]\uFE0F?\u20E3|[\p{Extended_Pictographic}\p{Regional_Indicator}"
     r"\p{Emoji_Modifier}\u200D\uFE0F\uFE0E\U000E0020-\U000E007F])+$"

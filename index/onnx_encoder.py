@@ -1,9 +1,9 @@
 """A sentence-transformers ONNX export run with ONNX Runtime and `tokenizers` alone.
 
-Once the export exists (index/embed.py makes it with sentence-transformers), encoding needs
-neither torch nor transformers: importing those costs seconds at every process start, which a
-one-shot `claimbot ask` pays in full. This reproduces sentence-transformers' pipeline for a
-mean-pooled, normalized model (tokenize with truncation at the model's maximum length, run the
+Once the export exists (`index.onnx_export` makes it with sentence-transformers), encoding
+needs neither torch nor transformers, so a process start (a one-shot `claimbot ask` too) does
+not pay for importing them. This reproduces sentence-transformers' pipeline for a mean-pooled,
+normalized model (tokenize with truncation at the model's maximum length, run the
 transformer, average the token vectors under the attention mask, L2-normalize); any other
 pooling is left to sentence-transformers (`OnnxEncoder.supports`).
 """
@@ -22,10 +22,8 @@ Vectors = npt.NDArray[np.float32]
 _DEFAULT_MAX_LENGTH = 256
 
 TOKENS_PER_BATCH = 1024
-"""Padded tokens per ONNX run, at most. A batch is padded to its longest text, and attention
-grows with the square of that length: the 63 passages of the reference review in one batch
-(all padded to 256 tokens) took 2.8 s, in batches of at most 2,048 tokens 0.7 s; 300 real
-passages 88 → 144 passages/s with 1,024 (docs/performance.md)."""
+"""Padded tokens per ONNX run, at most: a batch is padded to its longest text, and attention
+grows with the square of that length, so small batches of similar lengths run soonest."""
 
 
 class OnnxEncoder:
@@ -108,6 +106,23 @@ def batches(lengths: list[int], most: int, tokens: int) -> list[list[int]]:
     if batch:
         out.append(batch)
     return out
+
+
+def session_options() -> Any:
+    """ONNX Runtime settings for a process that also does other work: its worker threads spin
+    while a call runs and stop when it returns (`session.force_spinning_stop`).
+
+    Without spinning, each operator wakes a sleeping worker anew and a question takes longer;
+    left spinning after a call (the default), the workers keep every core busy through idle
+    time, starving the event loop and other processes. The thread count is left to ONNX
+    Runtime, which then also pins its threads to cores (see docs/decisions/)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+    options.add_session_config_entry("session.force_spinning_stop", "1")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return options
 
 
 def _max_length(folder: Path) -> int:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from index import Embedder, SentenceTransformerEmbedder
-from index.embed import ONNX_FILE, OPTIMIZED_ONNX_FILE, int8_target
 from index.onnx_encoder import OnnxEncoder
+from index.onnx_export import ONNX_FILE, OPTIMIZED_ONNX_FILE, int8_target
 
 pytestmark = pytest.mark.model
 
