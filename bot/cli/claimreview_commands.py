@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from index import (
     reindex,
     write_imported_reviews,
 )
+from index.atomic_write import write_atomically
 
 FORMATS = ("claimreview",)
 
@@ -81,12 +81,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, text.encode("utf-8"))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise ClaimbotError(f"cannot write {path}: {exc.strerror}") from exc
 
 

@@ -5,9 +5,6 @@ it cannot be indexed."""
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -32,8 +29,9 @@ from index import (
     ReindexSummary,
     ReviewFormatError,
     parse_review_bytes,
-    slugify,
 )
+from index.errors import ReviewFolderError
+from index.review_folder import Placement, ReviewFolder
 
 log = logging.getLogger("claimbot.discord")
 
@@ -41,29 +39,12 @@ DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=30)
 CHUNK = 64 * 1024
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where an upload goes, and what it would replace (None: nothing)."""
-
-    path: Path
-    replaces: str | None
-
-
-def review_name(filename: str) -> str:
-    """A safe file name for an upload: the slug of its stem, `.txt`. No separators, no leading
-    dot (hidden files are not indexed), whatever the member's file was called."""
-    stem = Path(filename.replace("\\", "/")).stem
-    return f"{slugify(stem)}.txt"
-
-
 def inside(reviews_dir: Path, name: str) -> Path:
-    """`reviews_dir / name`, refused unless it resolves to a file directly in the folder
-    (no `..`, no symbolic link pointing elsewhere)."""
-    folder = reviews_dir.resolve()
-    path = (folder / name).resolve()
-    if path.parent != folder or name in ("", ".", ".."):
-        raise UploadRefused(f"`{name}` is not a file name inside the reviews folder")
-    return path
+    """`reviews_dir / name`, refused (`UploadRefused`) unless directly in the folder."""
+    try:
+        return ReviewFolder(reviews_dir).inside(name)
+    except ReviewFolderError as exc:
+        raise UploadRefused(str(exc)) from exc
 
 
 def check_attachment(file: discord.Attachment, max_bytes: int) -> None:
@@ -103,47 +84,11 @@ async def download(session: aiohttp.ClientSession, file: discord.Attachment, lim
     return bytes(data)
 
 
-def place(reviews_dir: Path, filename: str, episode: Episode, indexed: list[Episode]) -> Placement:
-    """An upload of an indexed episode replaces that episode's file (so the reindex sees a
-    change, not a second file for one episode); any other goes under its sanitized name."""
-    same = next((e for e in indexed if e.key == episode.key), None)
-    if same is not None:
-        name = same.source_name
-        return Placement(inside(reviews_dir, name), f"the review of **{same.display_name}**")
-    name = review_name(filename)
-    path = inside(reviews_dir, name)
-    owner = next((e for e in indexed if e.source_name == name), None)
-    if owner is not None:
-        return Placement(path, f"the review of **{owner.display_name}**")
-    return Placement(path, "a file of that name" if path.exists() else None)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers (a reindex by another process) see the old file or the new one, never half."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def swap(path: Path, data: bytes | None) -> bytes | None:
-    """Make `path` hold `data` (None: remove it); returns what it held before. Blocking."""
-    try:
-        previous = path.read_bytes() if path.exists() else None
-        if data is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, data)
-    except OSError as exc:
-        raise ClaimbotError(f"cannot change `{path.name}` in the reviews folder: {exc}") from exc
-    return previous
+def placement_warning(placement: Placement) -> str | None:
+    """What an upload would overwrite, in words (None: nothing)."""
+    if placement.replaces is not None:
+        return f"the review of **{placement.replaces.display_name}**"
+    return "a file of that name" if placement.occupied else None
 
 
 class Review(commands.Cog):
@@ -180,11 +125,13 @@ class Review(commands.Cog):
         except ReviewFormatError as exc:
             await tell(interaction, f"Not saved, nothing changed. `{exc}`")
             return
+        folder = ReviewFolder(settings.reviews_dir)
         placement = await self.bot.run_blocking(
-            place, settings.reviews_dir, file.filename, review.episode, await self._indexed()
+            folder.place_upload, file.filename, review.episode, await self._indexed()
         )
-        if placement.replaces is not None:
-            prompt = f"`{placement.path.name}` holds {placement.replaces}. Replace it?"
+        replaces = placement_warning(placement)
+        if replaces is not None:
+            prompt = f"`{placement.path.name}` holds {replaces}. Replace it?"
             if not await self._confirm(interaction, prompt, "Replace", deferred=True):
                 return
         await self._change(interaction, placement.path, data, _added(review, placement.path))
@@ -231,20 +178,21 @@ class Review(commands.Cog):
             await tell(interaction, BUSY)
             return
         async with self.bot.reindexing:
-            previous = await self.bot.run_blocking(swap, path, data)
+            folder = ReviewFolder(self.bot.settings.reviews_dir)
+            swapped = await self.bot.run_blocking(folder.swap, path, data)
             log.info("%s by %s; reindexing", done, interaction.user)
             try:
                 summary = await self.bot.reindex()
             except ReindexBusyError as exc:
-                await self.bot.run_blocking(swap, path, previous)
+                await self.bot.run_blocking(swapped.roll_back)
                 await tell(interaction, f"{BUSY} ({exc}) Nothing changed.")
                 return
             except Exception:
-                await self.bot.run_blocking(swap, path, previous)
+                await self.bot.run_blocking(swapped.roll_back)
                 raise
             failure = next((e for e in summary.failed if e.path.name == path.name), None)
             if failure is not None:
-                await self.bot.run_blocking(swap, path, previous)
+                await self.bot.run_blocking(swapped.roll_back)
                 await tell(interaction, f"Not indexed, so put back as it was: `{failure}`")
                 return
         await self._report(interaction, done, summary)

@@ -12,10 +12,11 @@ import pytest
 import pytest_asyncio
 
 from bot.discordbot.client import BUSY
-from bot.discordbot.cogs.review import inside, review_name
+from bot.discordbot.cogs.review import inside
 from bot.discordbot.confirm import CANCELLED, EXPIRED
 from bot.discordbot.error_handling import MESSAGE_LIMIT
 from bot.errors import UploadRefused
+from index.review_folder import upload_name as review_name
 from tests.bot.discordbot.conftest import Harness, index_reference_review, running_bot
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA, reference_review_as
 from tests.fakes import HashingEmbedder
