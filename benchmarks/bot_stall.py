@@ -47,6 +47,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from benchmarks.generate import write_corpus
+from benchmarks.results import recorded
 from benchmarks.standin_process import RemoteStandIn
 from bot.discordbot.runner import build_bot, point_at
 from bot.engine_factory import reindex_backend
@@ -396,45 +397,46 @@ def main() -> None:
         help="undo the bot's gc.freeze() after start-up, to measure without it",
     )
     args = parser.parse_args()
-    if args.switch_interval is not None:
-        sys.setswitchinterval(args.switch_interval)
-    overrides = {
-        "backend": args.backend,
-        "reindex_backend": args.reindex_backend,
-        "reindex_in": args.reindex_in,
-    }
-    chosen = Settings(_env_file=None, **overrides)
-    print(
-        f"{args.cards} cards, backend {args.backend}, reindex backend "
-        f"{reindex_backend(chosen)} in a {args.reindex_in}, switch interval "
-        f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores, "
-        f"{args.load} CPU-bound processes beside, load average {os.getloadavg()[0]:.1f}"
-        + (", gc.freeze() undone" if args.unfreeze else "")
-        + (", stand-in in the bot's process" if args.standin_in_bot else ", stand-in apart"),
-        flush=True,
-    )
-    burners = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)
-    ]
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            trace = args.trace_stalls / 1000 if args.trace_stalls is not None else None
-            root = Path(folder)
-            measured = asyncio.run(
-                measure(
-                    root,
-                    args.cards,
-                    overrides,
-                    args.idle_seconds,
-                    trace,
-                    args.unfreeze,
-                    args.standin_in_bot,
+    with recorded("bot_stall"):
+        if args.switch_interval is not None:
+            sys.setswitchinterval(args.switch_interval)
+        overrides = {
+            "backend": args.backend,
+            "reindex_backend": args.reindex_backend,
+            "reindex_in": args.reindex_in,
+        }
+        chosen = Settings(_env_file=None, **overrides)
+        print(
+            f"{args.cards} cards, backend {args.backend}, reindex backend "
+            f"{reindex_backend(chosen)} in a {args.reindex_in}, switch interval "
+            f"{sys.getswitchinterval() * 1000:g} ms, {os.cpu_count()} cores, "
+            f"{args.load} CPU-bound processes beside, load average {os.getloadavg()[0]:.1f}"
+            + (", gc.freeze() undone" if args.unfreeze else "")
+            + (", stand-in in the bot's process" if args.standin_in_bot else ", stand-in apart"),
+            flush=True,
+        )
+        burners = [
+            subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)
+        ]
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                trace = args.trace_stalls / 1000 if args.trace_stalls is not None else None
+                root = Path(folder)
+                measured = asyncio.run(
+                    measure(
+                        root,
+                        args.cards,
+                        overrides,
+                        args.idle_seconds,
+                        trace,
+                        args.unfreeze,
+                        args.standin_in_bot,
+                    )
                 )
-            )
-    finally:
-        for burner in burners:
-            burner.kill()
-    print(table(measured))
+        finally:
+            for burner in burners:
+                burner.kill()
+        print(table(measured))
 
 
 if __name__ == "__main__":

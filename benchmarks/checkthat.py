@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from answer_data import TABLE_HEAD, Example, Figures, collect, decide  # noqa: E402
 from checkthat_data import CheckThat, LoadedIndex, Tweet, build, load  # noqa: E402
 
+from benchmarks.results import recorded  # noqa: E402
 from index import SentenceTransformerEmbedder  # noqa: E402
 from index.ranking import DECIDER_FEATURES, RANKER_FEATURES, AnswerModel, Linear  # noqa: E402
 
@@ -97,41 +98,45 @@ def main() -> None:
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--work", type=Path, default=Path("/tmp/claimbot-checkthat"))
     args = parser.parse_args()
-    data = load(args.data_dir)
-    embedder = SentenceTransformerEmbedder(None, backend="onnx")
-    started = time.perf_counter()
-    full = build(data, args.work / "full", embedder)
-    print(
-        f"indexed {len(full.card_claims)} cards ({full.skipped} claims refused by the import) "
-        f"in {time.perf_counter() - started:.0f} s",
-        file=sys.stderr,
-    )
-    evidence: dict[str, list[Example]] = {}
-    for split, tweets in data.splits.items():
-        evidence[split] = examples_for(full, tweets, split, split)
-    # Chatter no fact-check covers, asked of the fact-checks: the off-topic questions of the
-    # project's labelled files (tests/data/questions.jsonl's are fit on; the labelled set's,
-    # written apart, are not).
-    for name, rows in chatter().items():
-        evidence[f"chatter {name}"] = collect(
-            full.index,
-            rows,
-            lambda n, hit: False,
-            [False] * len(rows),
-            [name] * len(rows),
-            "checkthat",
+    with recorded("checkthat"):
+        data = load(args.data_dir)
+        embedder = SentenceTransformerEmbedder(None, backend="onnx")
+        started = time.perf_counter()
+        full = build(data, args.work / "full", embedder)
+        print(
+            f"indexed {len(full.card_claims)} cards ({full.skipped} claims refused by the import) "
+            f"in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
         )
-    for name, splits in (("minus-dev-test", ["dev-test"]), ("minus-train-dev", ["train", "dev"])):
-        tweets = [t for s in splits for t in data.splits[s]]
-        exclude = frozenset().union(*(t.gold for t in removed_half(tweets)))
-        loaded = variant(data, args.work / "full", args.work / name, exclude, embedder)
-        for split in splits:
-            evidence[f"{split} {name}"] = examples_for(
-                loaded, data.splits[split], split, f"{split}, {name}"
+        evidence: dict[str, list[Example]] = {}
+        for split, tweets in data.splits.items():
+            evidence[split] = examples_for(full, tweets, split, split)
+        # Chatter no fact-check covers, asked of the fact-checks: the off-topic questions of the
+        # project's labelled files (tests/data/questions.jsonl's are fit on; the labelled set's,
+        # written apart, are not).
+        for name, rows in chatter().items():
+            evidence[f"chatter {name}"] = collect(
+                full.index,
+                rows,
+                lambda n, hit: False,
+                [False] * len(rows),
+                [name] * len(rows),
+                "checkthat",
             )
-    with (args.work / "evidence.pickle").open("wb") as out:
-        pickle.dump(evidence, out)
-    report(evidence, AnswerModel.packaged())
+        for name, splits in (
+            ("minus-dev-test", ["dev-test"]),
+            ("minus-train-dev", ["train", "dev"]),
+        ):
+            tweets = [t for s in splits for t in data.splits[s]]
+            exclude = frozenset().union(*(t.gold for t in removed_half(tweets)))
+            loaded = variant(data, args.work / "full", args.work / name, exclude, embedder)
+            for split in splits:
+                evidence[f"{split} {name}"] = examples_for(
+                    loaded, data.splits[split], split, f"{split}, {name}"
+                )
+        with (args.work / "evidence.pickle").open("wb") as out:
+            pickle.dump(evidence, out)
+        report(evidence, AnswerModel.packaged())
 
 
 def report(evidence: dict[str, list[Example]], model: AnswerModel) -> None:

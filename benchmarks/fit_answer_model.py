@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from answer_data import TABLE_HEAD, Example, Figures, Outcome, decide  # noqa: E402
 
+from benchmarks.results import recorded  # noqa: E402
 from index.ranking import (  # noqa: E402
     DECIDER_FEATURES,
     RANKER_FEATURES,
@@ -177,84 +178,91 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    with (args.checkthat / "evidence.pickle").open("rb") as handle:
-        checkthat: dict[str, list[Example]] = pickle.load(handle)
-    with (args.labelled / "evidence.pickle").open("rb") as handle:
-        podcasts: list[Example] = pickle.load(handle)
-    train = [
-        e
-        for key in (
-            "train",
-            "dev",
-            "train minus-train-dev",
-            "dev minus-train-dev",
-            "chatter questions.jsonl",
-        )
-        for e in checkthat[key]
-    ]
-    threshold = args.threshold
+    with recorded("fit_answer_model"):
+        with (args.checkthat / "evidence.pickle").open("rb") as handle:
+            checkthat: dict[str, list[Example]] = pickle.load(handle)
+        with (args.labelled / "evidence.pickle").open("rb") as handle:
+            podcasts: list[Example] = pickle.load(handle)
+        train = [
+            e
+            for key in (
+                "train",
+                "dev",
+                "train minus-train-dev",
+                "dev minus-train-dev",
+                "chatter questions.jsonl",
+            )
+            for e in checkthat[key]
+        ]
+        threshold = args.threshold
 
-    print("## Labelled podcast questions, leave-one-review-out\n")
-    results = loro(podcasts, train)
-    print("| rule " + TABLE_HEAD.split("\n")[0] + "\n|---" + TABLE_HEAD.split("\n")[1])
-    print("| answer model " + Figures.of([o for _, o in results], threshold).row())
-    before = [previous_rule(e) for e in podcasts]
-    print("| previous rule " + Figures.of(before, 0.5).row())
-    _print_kinds(results, threshold)
-    misses = [
-        (e, o)
-        for e, o in results
-        if (e.answerable and not (o.right_first and o.confidence >= threshold))
-        or (not e.answerable and o.confidence >= threshold)
-    ]
-    print(f"\n{len(misses)} wrong (first card not right, or answered off topic):")
-    for example, outcome in misses[:60]:
-        print(
-            f"  [{example.group}/{example.kind}] {example.question!r} rank={outcome.rank} "
-            f"p={outcome.confidence:.2f}"
-        )
+        print("## Labelled podcast questions, leave-one-review-out\n")
+        results = loro(podcasts, train)
+        print("| rule " + TABLE_HEAD.split("\n")[0] + "\n|---" + TABLE_HEAD.split("\n")[1])
+        print("| answer model " + Figures.of([o for _, o in results], threshold).row())
+        before = [previous_rule(e) for e in podcasts]
+        print("| previous rule " + Figures.of(before, 0.5).row())
+        _print_kinds(results, threshold)
+        misses = [
+            (e, o)
+            for e, o in results
+            if (e.answerable and not (o.right_first and o.confidence >= threshold))
+            or (not e.answerable and o.confidence >= threshold)
+        ]
+        print(f"\n{len(misses)} wrong (first card not right, or answered off topic):")
+        for example, outcome in misses[:60]:
+            print(
+                f"  [{example.group}/{example.kind}] {example.question!r} rank={outcome.rank} "
+                f"p={outcome.confidence:.2f}"
+            )
 
-    sweep_loro = [o for _, o in results]
-    model = fit(train + podcasts, threshold)
-    minus = [decide(e, model) for e in checkthat["dev-test minus-dev-test"]]
-    print("\n## CLAIMBOT_MIN_CONFIDENCE: what each threshold does\n")
-    print(
-        "| threshold | podcasts (LORO): in-scope answered | off-topic abstained | precision "
-        "| dev-test, half the claims removed: answered | abstained | precision |\n"
-        "|---|---|---|---|---|---|---|"
-    )
-    for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        a, b = Figures.of(sweep_loro, t), Figures.of(minus, t)
-        cells = [a.answered, a.abstained, a.precision, b.answered, b.abstained, b.precision]
-        print(f"| {t} | " + " | ".join(f"{100 * c:.1f}%" for c in cells) + " |")
-    print("\n## CheckThat! dev-test (never fit on)\n")
-    print("| index | " + TABLE_HEAD.split("\n")[0][1:] + "\n|---" + TABLE_HEAD.split("\n")[1][1:])
-    for key in ("dev-test", "dev-test minus-dev-test"):
-        print(f"| {key} " + Figures.of([decide(e, model) for e in checkthat[key]], threshold).row())
-    held_out_chatter = [decide(e, model) for e in checkthat["chatter labelled"]]
-    print(
-        f"| off-topic labelled questions asked of the fact-checks ({len(held_out_chatter)}, "
-        f"never fit on): abstained {100 * Figures.of(held_out_chatter, threshold).abstained:.1f}%"
-    )
-    for key in ("dev-test", "dev-test minus-dev-test"):
-        before = [previous_rule(e) for e in checkthat[key]]
-        print(f"| {key}, previous rule " + Figures.of(before, 0.5).row())
-    for key in ("train", "dev"):
+        sweep_loro = [o for _, o in results]
+        model = fit(train + podcasts, threshold)
+        minus = [decide(e, model) for e in checkthat["dev-test minus-dev-test"]]
+        print("\n## CLAIMBOT_MIN_CONFIDENCE: what each threshold does\n")
         print(
-            f"| {key} (fit on) "
-            + Figures.of([decide(e, model) for e in checkthat[key]], threshold).row()
+            "| threshold | podcasts (LORO): in-scope answered | off-topic abstained | precision "
+            "| dev-test, half the claims removed: answered | abstained | precision |\n"
+            "|---|---|---|---|---|---|---|"
         )
-    print(
-        "\nranker:",
-        dict(zip(RANKER_FEATURES, (round(w, 3) for w in model.ranker.weights), strict=True)),
-    )
-    # The decider's linear part (on standardised features); its products are in the file.
-    linear = model.decider.weights[: len(DECIDER_FEATURES)]
-    print("decider (linear part):", [round(w, 3) for w in linear])
-    if args.write:
-        path = REPO / "index" / "answer_model.json"
-        path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {path}")
+        for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+            a, b = Figures.of(sweep_loro, t), Figures.of(minus, t)
+            cells = [a.answered, a.abstained, a.precision, b.answered, b.abstained, b.precision]
+            print(f"| {t} | " + " | ".join(f"{100 * c:.1f}%" for c in cells) + " |")
+        print("\n## CheckThat! dev-test (never fit on)\n")
+        print(
+            "| index | " + TABLE_HEAD.split("\n")[0][1:] + "\n|---" + TABLE_HEAD.split("\n")[1][1:]
+        )
+        for key in ("dev-test", "dev-test minus-dev-test"):
+            print(
+                f"| {key} "
+                + Figures.of([decide(e, model) for e in checkthat[key]], threshold).row()
+            )
+        held_out_chatter = [decide(e, model) for e in checkthat["chatter labelled"]]
+        abstained = Figures.of(held_out_chatter, threshold).abstained
+        print(
+            f"| off-topic labelled questions asked of the fact-checks ({len(held_out_chatter)}, "
+            f"never fit on): abstained {100 * abstained:.1f}%"
+        )
+        for key in ("dev-test", "dev-test minus-dev-test"):
+            before = [previous_rule(e) for e in checkthat[key]]
+            print(f"| {key}, previous rule " + Figures.of(before, 0.5).row())
+        for key in ("train", "dev"):
+            print(
+                f"| {key} (fit on) "
+                + Figures.of([decide(e, model) for e in checkthat[key]], threshold).row()
+            )
+        print(
+            "\nranker:",
+            dict(zip(RANKER_FEATURES, (round(w, 3) for w in model.ranker.weights), strict=True)),
+        )
+        # The decider's linear part (on standardised features); its products are in the file.
+        linear = model.decider.weights[: len(DECIDER_FEATURES)]
+        print("decider (linear part):", [round(w, 3) for w in linear])
+        if args.write:
+            path = REPO / "index" / "answer_model.json"
+            path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+            print(f"wrote {path}")
 
 
 if __name__ == "__main__":

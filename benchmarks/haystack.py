@@ -30,6 +30,7 @@ import faiss
 import numpy as np
 
 from benchmarks import corpora
+from benchmarks.results import recorded
 from benchmarks.run import QUESTIONS, REPO, right_first
 from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
 from index.evaluate import load_questions
@@ -132,16 +133,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="ask a copy whose real reviews changed and were reindexed incrementally",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    model = SentenceTransformerEmbedder(backend="onnx", cache_dir=corpora.MODEL_CACHE)
-    index_dir = built(args.cards, model)
-    if args.after_change:
-        work = corpora.CACHE / f"haystack-{args.cards}-changed"
-        try:
-            compare(ClaimIndex.open(changed_copy(index_dir, work, model), model), args.probes)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        return
-    compare(ClaimIndex.open(index_dir, model), args.probes)
+    with recorded("haystack", argv):
+        model = SentenceTransformerEmbedder(backend="onnx", cache_dir=corpora.MODEL_CACHE)
+        index_dir = built(args.cards, model)
+        if args.after_change:
+            work = corpora.CACHE / f"haystack-{args.cards}-changed"
+            try:
+                compare(ClaimIndex.open(changed_copy(index_dir, work, model), model), args.probes)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            return
+        compare(ClaimIndex.open(index_dir, model), args.probes)
 
 
 if __name__ == "__main__":

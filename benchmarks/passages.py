@@ -15,6 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.results import recorded  # noqa: E402
 from index import (  # noqa: E402
     ClaimbotError,
     VerdictCard,
@@ -40,21 +41,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", type=Path, nargs="+")
     args = parser.parse_args()
-    for root in args.paths:
-        files = sorted(p for p in root.rglob("*") if p.suffix in {".json", ".txt"}) or [root]
-        cards: list[VerdictCard] = []
-        refused = 0
-        for path in files:
-            try:
-                cards.extend(cards_of(path))
-            except ClaimbotError:
-                refused += 1
-        counts = {
-            layout: sum(sum(1 for text in card_passages(c, layout) if text) for c in cards)
-            for layout in LAYOUTS
-        }
-        row = ", ".join(f"{layout} {n}" for layout, n in counts.items())
-        print(f"{root}: {len(cards)} cards ({refused} files refused): passages {row}")
+    with recorded("passages"):
+        for root in args.paths:
+            files = sorted(p for p in root.rglob("*") if p.suffix in {".json", ".txt"}) or [root]
+            cards: list[VerdictCard] = []
+            refused = 0
+            for path in files:
+                try:
+                    cards.extend(cards_of(path))
+                except ClaimbotError:
+                    refused += 1
+            counts = {
+                layout: sum(sum(1 for text in card_passages(c, layout) if text) for c in cards)
+                for layout in LAYOUTS
+            }
+            row = ", ".join(f"{layout} {n}" for layout, n in counts.items())
+            print(f"{root}: {len(cards)} cards ({refused} files refused): passages {row}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import numpy as np
 from benchmarks import corpora
 from benchmarks.contenders import FLOOR, floor_model, lockstep
 from benchmarks.generate import file_name, write_corpus
+from benchmarks.results import recorded
 from index import ClaimIndex, SentenceTransformerEmbedder, has_fast_bf16, reindex
 from index.embed import Backend
 from index.evaluate import LabelledQuestion, load_questions
@@ -377,29 +378,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.memory_child:
         memory_child(Path(args.memory_child[0]), args.memory_child[1])
         return
-    started = time.perf_counter()
-    print(f"# claimbot benchmarks — {os.cpu_count()} cores, flat below {FLAT_LIMIT:,} vectors, "
-          f"load average at start {_load()}")  # fmt: skip
-    floor, models = floor_model(), embedders()
-    wanted = set(args.sections)
-    if "recall" in wanted:
-        recall(models)
-    if "latency" in wanted:
-        for pace in args.paces:
-            latency(args.sizes, args.queries, pace, models)
-        ivf_agreement(max(args.sizes), models, args.queries)
-    if {"throughput", "incremental"} & wanted:
-        rates = throughput(args.throughput_cards, floor, models)
-        if 10000 in args.sizes and "incremental" in wanted:
-            # A full reindex at 10k cards embeds with the bulk backend where there is one.
-            full = "bulk" if has_fast_bf16() else args.default_backend
-            label = BULK if full == "bulk" else full
-            incremental(10000, args.default_backend, (label, rates[full]), models)
-    if "memory" in wanted:
-        memory(max(args.sizes), args.default_backend, models)
-    if "process" in wanted:
-        batch_process(min(args.sizes), args.default_backend, models, args.process_runs)
-    print(f"\n(whole run: {time.perf_counter() - started:.0f} s; load average {_load()})")
+    with recorded("run", argv):
+        started = time.perf_counter()
+        print(f"# claimbot benchmarks — {os.cpu_count()} cores, flat below {FLAT_LIMIT:,} vectors, "
+              f"load average at start {_load()}")  # fmt: skip
+        floor, models = floor_model(), embedders()
+        wanted = set(args.sections)
+        if "recall" in wanted:
+            recall(models)
+        if "latency" in wanted:
+            for pace in args.paces:
+                latency(args.sizes, args.queries, pace, models)
+            ivf_agreement(max(args.sizes), models, args.queries)
+        if {"throughput", "incremental"} & wanted:
+            rates = throughput(args.throughput_cards, floor, models)
+            if 10000 in args.sizes and "incremental" in wanted:
+                # A full reindex at 10k cards embeds with the bulk backend where there is one.
+                full = "bulk" if has_fast_bf16() else args.default_backend
+                label = BULK if full == "bulk" else full
+                incremental(10000, args.default_backend, (label, rates[full]), models)
+        if "memory" in wanted:
+            memory(max(args.sizes), args.default_backend, models)
+        if "process" in wanted:
+            batch_process(min(args.sizes), args.default_backend, models, args.process_runs)
+        print(f"\n(whole run: {time.perf_counter() - started:.0f} s; load average {_load()})")
 
 
 if __name__ == "__main__":

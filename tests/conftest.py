@@ -1,18 +1,25 @@
-"""Shared fixtures: paths to the review data, a fake embedder, and the real model (loaded once)."""
+"""Shared fixtures: paths to the review data, a fake embedder, and the real model (loaded once);
+the test tiers (`model`, `subprocess`: tests/tiers.py) marked on every test collected."""
 
 from __future__ import annotations
 
 import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# FAISS's OpenMP threads sleep between searches instead of spinning: on a machine whose cores
+# are busy, their spinning made the FAISS-heavy tests 5x slower. Set before faiss is loaded
+# (libgomp reads it then); child processes inherit it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from tests import tiers
 from tests.fakes import HashingEmbedder
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 # Property tests draw the same examples on every run, so a test run (and CI) passes or fails
 # on the code, not on the draw; `pytest --hypothesis-profile=explore` draws afresh at each run
@@ -21,6 +28,42 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 settings.register_profile("default", derandomize=True)
 settings.register_profile("explore", derandomize=False, max_examples=2000)
 settings.load_profile("default")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("claimbot tiers")
+    group.addoption(
+        "--forbid-real-model",
+        action="store_true",
+        help="make loading the real model fail (the fast tier needs none)",
+    )
+    group.addoption(
+        "--forbid-subprocess",
+        action="store_true",
+        help="make starting a process fail (the fast tier starts none)",
+    )
+
+
+_guards = pytest.MonkeyPatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--forbid-real-model"):
+        tiers.forbid_real_model(_guards)
+    if config.getoption("--forbid-subprocess"):
+        tiers.forbid_subprocess(_guards)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _guards.undo()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks each test `model` and/or `subprocess` from what it uses (tests/tiers.py)."""
+    for item in items:
+        for marker in sorted(tiers.tiers_of(item)):
+            item.add_marker(marker)
+
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_REVIEW = REPO / "data" / "reviews" / "lex-fridman-490.txt"

@@ -14,7 +14,6 @@ import pytest
 
 from bot.cli import main
 from index import Embedder
-from tests.bot.conftest import index_reference_with_cli
 from tests.conftest import REFERENCE_REVIEW
 
 CLAIMBOT = Path(sys.executable).with_name("claimbot")
@@ -63,12 +62,6 @@ def test_entry_point_reports_errors_on_stderr_with_a_non_zero_exit(
     assert "Traceback" not in done.stderr
 
 
-@pytest.fixture
-def indexed(tmp_path: Path, real_embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> Path:
-    index_reference_with_cli(tmp_path, real_embedder, monkeypatch)
-    return tmp_path / "index"
-
-
 def _json_out(capsys: pytest.CaptureFixture[str]) -> object:
     return json.loads(capsys.readouterr().out)
 
@@ -113,7 +106,7 @@ def test_ask_questions_file_answers_one_json_line_per_question_in_order(
 
 
 def test_ask_questions_reads_json_lines_keeping_line_separators_and_lone_surrogates(
-    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     questions = tmp_path / "q.jsonl"
     written = [
@@ -123,7 +116,7 @@ def test_ask_questions_reads_json_lines_keeping_line_separators_and_lone_surroga
     ]
     questions.write_text("\n".join(written) + "\n", "utf-8")
     capsys.readouterr()
-    assert main(["ask", "--questions", str(questions), "--json"], real_embedder) == 0
+    assert main(["ask", "--questions", str(questions), "--json"], embedder) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.split("\n") if x]
     assert [x["question"] for x in lines] == [
         "nvidia margins\u2028really?",
@@ -132,11 +125,11 @@ def test_ask_questions_reads_json_lines_keeping_line_separators_and_lone_surroga
 
 
 def test_a_json_question_that_is_not_text_names_its_line(
-    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"question": "fine"}\n{"question": null}\n', "utf-8")
-    assert main(["ask", "--questions", str(questions)], real_embedder) == 1
+    assert main(["ask", "--questions", str(questions)], embedder) == 1
     assert 'q.jsonl, line 2: "question" must be text' in capsys.readouterr().err
 
 
@@ -151,10 +144,10 @@ def test_abstention_is_said_and_the_closest_cards_are_labelled(
 
 
 def test_verdicts_json_lists_every_claim_of_the_episode(
-    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    assert main(["verdicts", "490", "--json"], real_embedder) == 0
+    assert main(["verdicts", "490", "--json"], embedder) == 0
     out = _json_out(capsys)
     assert isinstance(out, dict)
     assert out["episode"]["number"] == 490
@@ -170,36 +163,36 @@ def test_verdicts_json_lists_every_claim_of_the_episode(
 
 
 def test_episodes_json_counts_claims(
-    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    assert main(["episodes", "--json"], real_embedder) == 0
+    assert main(["episodes", "--json"], embedder) == 0
     out = _json_out(capsys)
     assert isinstance(out, list)
     assert [(e["number"], e["claims"]) for e in out] == [(490, 6)]
 
 
 def test_reindex_with_a_broken_file_exits_non_zero_and_names_the_file_and_line(
-    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     reviews = Path(os.environ["CLAIMBOT_REVIEWS_DIR"])
     (reviews / "broken.txt").write_text("Episode #3\nno back link\n", "utf-8")
     capsys.readouterr()
-    assert main(["reindex", "--json"], real_embedder) == 1
+    assert main(["reindex", "--json"], embedder) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["failed"][0]["file"] == "broken.txt"
     assert "broken.txt, line 1" in captured.err
 
 
 def test_an_unknown_episode_is_an_error_not_a_traceback(
-    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["verdicts", "9999"], real_embedder) == 1
+    assert main(["verdicts", "9999"], embedder) == 1
     assert "no indexed episode matches '9999'" in capsys.readouterr().err
 
 
 def test_ask_needs_exactly_one_of_question_and_questions_file(
-    indexed: Path, real_embedder: Embedder, capsys: pytest.CaptureFixture[str]
+    embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["ask"], real_embedder) == 1
+    assert main(["ask"], embedder) == 1
     assert "give either a QUESTION or --questions FILE" in capsys.readouterr().err

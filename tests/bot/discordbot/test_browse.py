@@ -151,7 +151,7 @@ async def test_claim_autocomplete_matches_headlines_and_shows_the_card(discord: 
     assert "NVIDIA" in card["title"] and card["footer"]["text"].endswith(values[0])
 
 
-def test_claims_with_ids_over_100_characters_are_offered_and_found(tmp_path: Path) -> None:
+async def test_claims_with_ids_over_100_characters_are_offered_and_found(tmp_path: Path) -> None:
     reviews = tmp_path / "reviews"
     reviews.mkdir()
     shutil.copy(TEST_DATA / "reviews" / "gut-feeling-37.txt", reviews)  # no number, long title
