@@ -21,6 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index.atomic_write import fsync_dir
 from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
 from index.models import VerdictCard
@@ -40,7 +41,6 @@ from index.store import (
     VECTORS_FILE,
     Manifest,
     connect,
-    fsync_dir,
     new_generation_name,
     read_manifest,
     reindex_lock,

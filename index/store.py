@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, field_validator
 
+from index.atomic_write import fsync_dir
 from index.errors import (
     IndexCorruptError,
     IndexFolderError,
@@ -145,14 +146,6 @@ def write_manifest(
     os.replace(tmp, index_dir / MANIFEST)
     check("manifest-replaced")
     fsync_dir(index_dir)
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def new_generation_name(version: int) -> str:
