@@ -161,7 +161,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         bar.close()
     if args.json:
-        emit_json(render.summary_json(summary))
+        emit_json(summary.model_dump(mode="json"))
     else:
         print(render.render_summary(summary))
     _report_failures(summary)

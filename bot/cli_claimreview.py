@@ -118,7 +118,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                     }
                     for w in written
                 ],
-                "reindex": render.summary_json(summary) if summary else None,
+                "reindex": summary.model_dump(mode="json") if summary else None,
             }
         )
     else:

@@ -44,7 +44,8 @@ from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
 from index.rating import rate_verdict, rating_colour
 from index.reindex import reindex
-from index.reindex_plan import REVIEW_SUFFIXES, ReindexSummary, review_files
+from index.reindex_plan import REVIEW_SUFFIXES, review_files
+from index.reindex_summary import FailedReview, ReindexSummary
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
 from index.search import DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 from index.text import slugify
@@ -65,6 +66,7 @@ __all__ = [
     "Embedder",
     "Episode",
     "EpisodeSummary",
+    "FailedReview",
     "FeedbackError",
     "FeedbackStore",
     "Gap",

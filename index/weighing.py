@@ -3,8 +3,6 @@ model's rank and confidence for each (index/ranking.py says what the evidence is
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +11,7 @@ import faiss
 import numpy as np
 
 from index.embed import Vectors
-from index.lexical import CardText, CardWords, LexicalIndex
+from index.lexical import CardText, LexicalIndex
 from index.passages import HEADLINE, QUOTE, WHOLE, card_rowid, is_commentary, passage_slot
 from index.policy import AnswerPolicy
 from index.ranking import Evidence, Question, decider_features, sigmoid
@@ -173,22 +171,6 @@ def _one_openmp_thread() -> Iterator[None]:
         yield
     finally:
         faiss.omp_set_num_threads(previous)
-
-
-def build_lexicon(db: sqlite3.Connection) -> LexicalIndex:
-    """The words of every card in a generation's database (a reindex saves them)."""
-    rows = db.execute("SELECT rowid, data FROM cards").fetchall()
-    return LexicalIndex.build([rowid for rowid, _ in rows], [_card_words(d) for _, d in rows])
-
-
-def _card_words(data: str) -> CardWords:
-    card = json.loads(data)
-    claim = (card.get("headline"), card.get("quote"), card.get("speaker"))
-    return CardWords(
-        card.get("id", ""),
-        " ".join(p for p in claim if p),
-        " ".join(block.get("text", "") for block in card.get("analysis", ())),
-    )
 
 
 def _evidence(
