@@ -100,6 +100,7 @@ class ClaimsDatabase:
         return episodes, cards
 
     def card_rowids(self) -> list[int]:
+        """Every card's rowid (what its vector ids and its words are filed under)."""
         return [rowid for (rowid,) in self._rows("SELECT rowid FROM cards")]
 
     def has_commentary(self) -> bool:

@@ -84,11 +84,12 @@ class Generation:
             opened = _checked(index_dir / manifest.generation, manifest)
             if isinstance(opened, Generation):
                 return opened
+            problem = opened
             latest = read_manifest(index_dir)
             if latest.generation == manifest.generation or attempt == OPEN_ATTEMPTS:
                 break
             manifest = latest
-        raise IndexCorruptError(f"the index in {index_dir} is {opened}: run `claimbot reindex`")
+        raise IndexCorruptError(f"the index in {index_dir} is {problem}: run `claimbot reindex`")
 
     def close(self) -> None:
         self.database.close()
@@ -180,6 +181,7 @@ class GenerationBuilder:
         return self._database.add_review(name, digest, review, layout)
 
     def add_vectors(self, vectors: VectorArray, ids: IdArray) -> None:
+        """File the embedded passages' vectors under their ids."""
         add_vectors(self._vectors, vectors, ids)
 
     def publish(self, model: str, layout: str, checkpoint: Checkpoint) -> Manifest:
