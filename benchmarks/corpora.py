@@ -17,9 +17,8 @@ import faiss
 from benchmarks.generate import write_corpus
 from benchmarks.standin import WordMeanEmbedder
 from index import Embedder, reindex
-from index.store import DATABASE_FILE, LEXICON_FILE, VECTORS_FILE, connect, read_manifest
+from index.store import FORMAT_VERSION, VECTORS_FILE, read_manifest
 from index.vector_index import fit_to_size
-from index.weighing import build_lexicon
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 MODEL_CACHE = CACHE / "claimbot" / "models"
@@ -64,16 +63,16 @@ def built_index(cards: int, model: Embedder) -> tuple[Path, dict[str, float]]:
 
 def refit(index_dir: Path) -> None:
     """Rewrite a cached index's vectors as the current code would build them, when it would
-    build another kind (a reindex converts only when something changed), and save its cards'
-    words when it has none: the benchmarks measure the code as it is, without re-embedding a
-    corpus."""
-    generation = index_dir / read_manifest(index_dir).generation
-    if not (generation / LEXICON_FILE).exists():
-        db = connect(generation / DATABASE_FILE, readonly=True)
-        try:
-            build_lexicon(db).save(generation / LEXICON_FILE)
-        finally:
-            db.close()
+    build another kind (a reindex converts only when something changed): the benchmarks measure
+    the code as it is, without re-embedding a corpus. An index of an older format is not
+    converted: delete its folder to rebuild it."""
+    manifest = read_manifest(index_dir)
+    if manifest.format != FORMAT_VERSION:
+        raise SystemExit(
+            f"{index_dir} is of index format {manifest.format}, claimbot reads "
+            f"{FORMAT_VERSION}: delete {index_dir.parent} to rebuild it"
+        )
+    generation = index_dir / manifest.generation
     path = generation / VECTORS_FILE
     vectors = faiss.read_index(str(path))
     fitted = fit_to_size(vectors)

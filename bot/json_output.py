@@ -1,11 +1,11 @@
-"""The `--json` shapes, a public contract documented in README.md; the bot reads a child
-reindex's summary back with `summary_from_json`."""
+"""The `--json` shapes, a public contract documented in README.md. The reindex summary's shape
+is `ReindexSummary.model_dump(mode="json")`, which the bot also reads back from a child."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from index import Answer, Episode, EpisodeSummary, ReindexSummary, ReviewFormatError, VerdictCard
+from index import Answer, Episode, EpisodeSummary, VerdictCard
 
 
 def episode_json(episode: Episode) -> dict[str, Any]:
@@ -52,49 +52,3 @@ def episodes_json(summaries: list[EpisodeSummary]) -> list[dict[str, Any]]:
         for s in summaries
     ]
 
-
-def summary_json(summary: ReindexSummary) -> dict[str, Any]:
-    return {
-        "added": summary.added,
-        "changed": summary.changed,
-        "removed": summary.removed,
-        "unchanged": summary.unchanged,
-        "failed": [
-            {
-                "file": e.path.name,
-                "line": e.line,
-                "error": str(e),
-                "problem": e.problem,
-                "claim": e.claim,
-            }
-            for e in summary.failed
-        ],
-        "episodes": summary.episodes,
-        "cards": summary.cards,
-        "embedded_cards": summary.embedded_cards,
-        "seconds": round(summary.seconds, 3),
-        "version": summary.version,
-        "full_rebuild": summary.full_rebuild,
-        "rebuild_reason": summary.rebuild_reason,
-    }
-
-
-def summary_from_json(data: dict[str, Any]) -> ReindexSummary:
-    """The `ReindexSummary` that `summary_json` wrote (the bot reads a child reindex's with it)."""
-    return ReindexSummary(
-        added=list(data["added"]),
-        changed=list(data["changed"]),
-        removed=list(data["removed"]),
-        unchanged=int(data["unchanged"]),
-        failed=[
-            ReviewFormatError(f["file"], f["problem"], line=f["line"], claim=f.get("claim"))
-            for f in data["failed"]
-        ],
-        episodes=int(data["episodes"]),
-        cards=int(data["cards"]),
-        embedded_cards=int(data["embedded_cards"]),
-        seconds=float(data["seconds"]),
-        version=int(data["version"]),
-        full_rebuild=bool(data.get("full_rebuild", False)),
-        rebuild_reason=data.get("rebuild_reason"),
-    )

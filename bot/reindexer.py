@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 from bot.errors import ReindexProcessError
 from bot.exit_status import EXIT_BUSY
-from bot.json_output import summary_from_json
 from bot.settings import Settings
 from index import LiveIndex, ReindexBusyError, ReindexSummary
 
@@ -150,9 +149,12 @@ def _summary_of(status: int, stdout: bytes, stderr: list[str]) -> ReindexSummary
             f"the reindex process failed (exit status {status}); the bot's log has its output; "
             "the index that served before still serves"
         )
+    missing = ReindexSummary.model_fields.keys() - data.keys()
     try:
-        return summary_from_json(data)
-    except (KeyError, TypeError, ValueError) as exc:
+        if missing:  # a summary names every field, even those with defaults
+            raise ValueError(f"missing {sorted(missing)}")
+        return ReindexSummary.model_validate(data)
+    except ValueError as exc:  # pydantic's ValidationError is one
         raise ReindexProcessError(
             f"the reindex process printed no summary claimbot reads ({exc!r})"
         ) from exc

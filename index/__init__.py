@@ -28,6 +28,7 @@ from index.errors import (
     ModelLoadError,
     NotFoundError,
     ReindexBusyError,
+    Remedy,
     ReviewFormatError,
 )
 from index.feedback import (
@@ -44,7 +45,8 @@ from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
 from index.rating import rate_verdict, rating_colour
 from index.reindex import reindex
-from index.reindex_plan import REVIEW_SUFFIXES, ReindexSummary, review_files
+from index.reindex_summary import FailedReview, ReindexSummary
+from index.review_folder import REVIEW_SUFFIXES, ReviewFolder
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
 from index.search import DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 from index.text import slugify
@@ -65,6 +67,7 @@ __all__ = [
     "Embedder",
     "Episode",
     "EpisodeSummary",
+    "FailedReview",
     "FeedbackError",
     "FeedbackStore",
     "Gap",
@@ -83,6 +86,8 @@ __all__ = [
     "ParsedReview",
     "ReindexBusyError",
     "ReindexSummary",
+    "Remedy",
+    "ReviewFolder",
     "ReviewFormatError",
     "SentenceTransformerEmbedder",
     "VerdictCard",
@@ -98,7 +103,6 @@ __all__ = [
     "read_claimreview_json",
     "read_claimreviews",
     "reindex",
-    "review_files",
     "slugify",
     "write_imported_reviews",
 ]

@@ -1,6 +1,8 @@
 """The one exception tree of the engine: everything it raises on purpose is a `ClaimbotError`.
 
-Front ends catch `ClaimbotError` and show its message; anything else is a bug.
+Front ends catch `ClaimbotError` and show its message; anything else is a bug. The message says
+what went wrong; what the user can do about it is the error's `remedy`, which each front end
+words for its own users (a command to type in a terminal, a slash command on Discord).
 
     ClaimbotError
     ├── ReviewFormatError
@@ -22,11 +24,31 @@ Front ends catch `ClaimbotError` and show its message; anything else is a bug.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 
+class Remedy(StrEnum):
+    """What a user can do about an error."""
+
+    REINDEX = "reindex"
+    """Rebuild the index from the reviews folder."""
+    LIST_EPISODES = "list-episodes"
+    """Pick the episode from the list of indexed ones."""
+    REPLACE = "replace"
+    """Do it again, allowing existing reviews to be overwritten."""
+
+
 class ClaimbotError(Exception):
-    """Base of every error claimbot raises deliberately; its message is meant for a user."""
+    """Base of every error claimbot raises deliberately; its message is meant for a user, and
+    `remedy` (None: nothing to suggest) is what they can do about it."""
+
+    remedy: Remedy | None = None
+
+    def __init__(self, *args: object, remedy: Remedy | None = None) -> None:
+        super().__init__(*args)
+        if remedy is not None:
+            self.remedy = remedy
 
 
 class ReviewFormatError(ClaimbotError):
@@ -48,7 +70,9 @@ class ReviewFormatError(ClaimbotError):
 
 
 class IndexUnusableError(ClaimbotError):
-    """Base for an on-disk index that cannot serve; the cure is always `claimbot reindex`."""
+    """Base for an on-disk index that cannot serve; the cure is always a reindex."""
+
+    remedy = Remedy.REINDEX
 
 
 class IndexMissingError(IndexUnusableError):
@@ -100,6 +124,8 @@ class ClaimReviewFieldError(ClaimReviewError):
 
 class ImportConflictError(ClaimbotError):
     """An imported episode already has a review file and replacing it was not asked for."""
+
+    remedy = Remedy.REPLACE
 
 
 class ReviewFolderError(ClaimbotError):

@@ -7,6 +7,7 @@ saves it beside the vectors (`lexicon.npz`), so opening an index only loads arra
 
 from __future__ import annotations
 
+import json
 import math
 import zipfile
 from collections.abc import Sequence
@@ -58,6 +59,17 @@ class CardWords:
     card_id: str
     claim: str  # headline, quote and speaker
     analysis: str
+
+
+def card_words(data: str) -> CardWords:
+    """The words of a card stored as JSON (read as plain JSON: a reindex reads every card)."""
+    card = json.loads(data)
+    claim = (card.get("headline"), card.get("quote"), card.get("speaker"))
+    return CardWords(
+        card.get("id", ""),
+        " ".join(p for p in claim if p),
+        " ".join(block.get("text", "") for block in card.get("analysis", ())),
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from index.embed import Embedder
 from index.errors import IndexMissingError
 from index.policy import AnswerPolicy
 from index.reindex import Progress, reindex
-from index.reindex_plan import ReindexSummary
+from index.reindex_summary import ReindexSummary
 from index.search import DEFAULT_POLICY, ClaimIndex
 from index.store import read_manifest
 

@@ -1,7 +1,7 @@
 """What a reindex has to do: which review files are new, changed, removed or unchanged since
 the current index was built (by content hash), parsed and checked before anything is written.
 
-A file that fails to parse is reported in the summary and, if an earlier version of it was
+A file that fails to parse is reported and, if an earlier version of it was
 indexed, that version is kept; of two files reviewing the same episode, the one already
 indexed (else the earlier name) keeps it and the other is reported.
 """
@@ -15,69 +15,34 @@ from pathlib import Path
 from index.errors import ReviewFormatError
 from index.models import ParsedReview
 from index.parse import parse_review_bytes, read_review_file
-from index.store import DATABASE_FILE, Manifest, connect
-
-REVIEW_SUFFIXES = (".txt", ".md")
+from index.review_folder import ReviewFolder
 
 
 @dataclass
-class ReindexSummary:
-    """What a reindex did, for the CLI, the bot and logs: the plan fills in the files, `reindex`
-    the rest."""
+class ReindexPlan:
+    """What to do to the published generation, and what the review folder holds: filled in by
+    `plan_reindex` alone, read by `reindex`."""
 
+    keep: dict[str, str] = field(default_factory=dict)  # name → sha256 of sources kept as is
+    parsed: dict[str, tuple[str, ParsedReview]] = field(default_factory=dict)  # to (re)index
+    drop: set[str] = field(default_factory=set)  # names whose old cards go
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     failed: list[ReviewFormatError] = field(default_factory=list)
-    episodes: int = 0
-    cards: int = 0
-    embedded_cards: int = 0
-    seconds: float = 0.0
-    version: int = 0
-    full_rebuild: bool = False
-    rebuild_reason: str | None = None
 
     @property
-    def changed_anything(self) -> bool:
+    def changes_anything(self) -> bool:
         return bool(self.added or self.changed or self.removed)
 
 
-@dataclass
-class ReindexPlan:
-    keep: dict[str, str]  # name → sha256 of sources kept as they are in the old index
-    parsed: dict[str, tuple[str, ParsedReview]]  # name → (sha256, review) to (re)index
-    drop: set[str]  # names whose old cards go
-
-
-def old_sources(index_dir: Path, old: Manifest | None) -> dict[str, tuple[str, str]]:
-    """name → (sha256, episode key) of the review files the current index was built from."""
-    if old is None:
-        return {}
-    conn = connect(index_dir / old.generation / DATABASE_FILE, readonly=True)
-    try:
-        return {
-            n: (h, k) for n, h, k in conn.execute("SELECT name, sha256, episode_key FROM sources")
-        }
-    finally:
-        conn.close()
-
-
-def review_files(reviews_dir: Path) -> list[Path]:
-    """Review files in a folder, by name; hidden and temporary files are ignored."""
-    return sorted(
-        p
-        for p in reviews_dir.iterdir()
-        if p.is_file() and p.suffix.lower() in REVIEW_SUFFIXES and not p.name.startswith((".", "~"))
-    )
-
-
-def plan_reindex(
-    reviews_dir: Path, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
-) -> ReindexPlan:
-    plan = ReindexPlan(keep={}, parsed={}, drop=set())
+def plan_reindex(reviews_dir: Path, old_sources: dict[str, tuple[str, str]]) -> ReindexPlan:
+    """The plan for `reviews_dir` over a generation built from `old_sources` (name →
+    (sha256, episode key)); every file is read and parsed here, nothing is written."""
+    plan = ReindexPlan()
     present: set[str] = set()
-    for path in review_files(reviews_dir):
+    for path in ReviewFolder(reviews_dir).files():
         name = path.name
         present.add(name)
         previous = old_sources.get(name)
@@ -88,30 +53,28 @@ def plan_reindex(
             digest = hashlib.sha256(data).hexdigest()
             if previous is not None and previous[0] == digest:
                 plan.keep[name] = digest
-                summary.unchanged += 1
+                plan.unchanged += 1
                 continue
             review = parse_review_bytes(data, path)
         except ReviewFormatError as exc:
-            summary.failed.append(exc)
+            plan.failed.append(exc)
             if previous is not None:  # the last good version keeps serving
                 plan.keep[name] = previous[0]
             continue
         plan.parsed[name] = (digest, review)
         if previous is None:
-            summary.added.append(name)
+            plan.added.append(name)
         else:
-            summary.changed.append(name)
+            plan.changed.append(name)
             plan.drop.add(name)
     for name in old_sources.keys() - present:
         plan.drop.add(name)
-        summary.removed.append(name)
-    _reject_duplicate_episodes(plan, old_sources, summary)
+        plan.removed.append(name)
+    _reject_duplicate_episodes(plan, old_sources)
     return plan
 
 
-def _reject_duplicate_episodes(
-    plan: ReindexPlan, old_sources: dict[str, tuple[str, str]], summary: ReindexSummary
-) -> None:
+def _reject_duplicate_episodes(plan: ReindexPlan, old_sources: dict[str, tuple[str, str]]) -> None:
     """Two files may not review the same episode. A file whose indexed version keeps serving
     (unchanged, or its new version refused) keeps the episode; then files already indexed
     before new ones, each by name: a later claimant is reported and skipped, and keeps its
@@ -121,10 +84,10 @@ def _reject_duplicate_episodes(
     while (refused := _first_duplicate(plan, old_sources)) is not None:
         name, owner = refused
         review = plan.parsed.pop(name)[1]
-        for bucket in (summary.added, summary.changed):
+        for bucket in (plan.added, plan.changed):
             if name in bucket:
                 bucket.remove(name)
-        summary.failed.append(
+        plan.failed.append(
             ReviewFormatError(
                 review.episode.source_file,
                 f"reviews the same episode ({review.episode.display_name}) as {owner}; "

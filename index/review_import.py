@@ -69,11 +69,7 @@ def write_imported_reviews(
         taken.add(path.name)
         planned.append(_Planned(path, _checked_text(review, path), review, owner is not None))
     if conflicts:
-        raise ImportConflictError(
-            "already reviewed, nothing imported: "
-            + "; ".join(conflicts)
-            + ". Remove those files or import with --replace to overwrite them"
-        )
+        raise ImportConflictError("already reviewed, nothing imported: " + "; ".join(conflicts))
     try:
         folder.write_all([(plan.path, plan.text.encode("utf-8")) for plan in planned])
     except ReviewFolderError as exc:

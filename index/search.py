@@ -1,5 +1,6 @@
 """The loaded index: question → hits → answer, and lookups of episodes and cards. Which
-cards a question weighs, and how, is index/weighing.py's.
+cards a question weighs, and how, is index/weighing.py's; the generation it reads (vectors,
+cards' words, database) is index/generation.py's.
 
 Query embedding is kept apart from vector search (`search_vector`), so the CLI can embed a batch
 of questions at once and the evaluation can reuse vectors. A `ClaimIndex` is immutable once
@@ -8,31 +9,20 @@ opened; reloading after a reindex means opening a new one and swapping the refer
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import regex
-from pydantic import ValidationError
 
 from index.embed import Embedder, Vectors
-from index.errors import ClaimbotError, IndexCorruptError, NotFoundError
-from index.lexical import LexicalIndex
+from index.errors import ClaimbotError, NotFoundError, Remedy
+from index.generation import Generation
 from index.models import Answer, Episode, Hit, VerdictCard
 from index.policy import AnswerPolicy
-from index.store import (
-    DATABASE_FILE,
-    LEXICON_FILE,
-    VECTORS_FILE,
-    Manifest,
-    connect,
-    read_manifest,
-)
-from index.vector_index import refresh_probes
-from index.weighing import Candidate, Candidates, Weigher, build_lexicon
+from index.store import Manifest
+from index.weighing import Candidate, Candidates, Weigher
 
 DEFAULT_POLICY = AnswerPolicy()
 
@@ -50,31 +40,18 @@ class ClaimIndex:
     """A read-only view of one index generation, safe to share between threads."""
 
     def __init__(
-        self,
-        manifest: Manifest,
-        vectors: faiss.Index,
-        db: sqlite3.Connection,
-        embedder: Embedder,
-        policy: AnswerPolicy = DEFAULT_POLICY,
-        lexicon: LexicalIndex | None = None,
+        self, generation: Generation, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
     ) -> None:
-        """`lexicon` is the generation's saved one; without it (an index written before
-        lexicons were saved) it is built here from the cards."""
-        self.manifest = manifest
-        refresh_probes(vectors)
-        self._vectors = vectors
-        self._db = db
-        self._db_lock = threading.Lock()
+        self.manifest: Manifest = generation.manifest
+        self._generation = generation
+        self._claims = generation.database
         self.embedder = embedder
         self.policy = policy
-        self._has_commentary = bool(
-            db.execute("SELECT COALESCE(SUM(passages), 0) FROM episodes").fetchone()[0]
-        )
         self._weigher = Weigher(
-            vectors,
-            lexicon if lexicon is not None else build_lexicon(db),
+            generation.vectors,
+            generation.lexicon,
             policy,
-            has_commentary=self._has_commentary,
+            has_commentary=generation.has_commentary,
         )
 
     @classmethod
@@ -82,61 +59,17 @@ class ClaimIndex:
         cls, index_dir: Path, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
     ) -> ClaimIndex:
         """Load the current generation; raise an `IndexUnusableError` subclass if it cannot
-        serve (missing, built with another model, damaged).
-
-        Readers take no lock, and a reindex deletes the generation before last when it starts:
-        a reader that read the manifest just before two quick reindexes can find its generation
-        gone. It then reads the manifest again and opens the newer one (a few times at most).
-        """
-        attempts = 3
-        manifest = read_manifest(index_dir)
-        for attempt in range(1, attempts + 1):
-            manifest.check_compatible(embedder.name)
-            generation = index_dir / manifest.generation
-            db: sqlite3.Connection | None = None
-            part = VECTORS_FILE
-            try:
-                vectors = faiss.read_index(str(generation / VECTORS_FILE))
-                part = DATABASE_FILE
-                db = connect(generation / DATABASE_FILE, readonly=True)
-                cards = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
-                part = LEXICON_FILE
-                saved = generation / LEXICON_FILE
-                lexicon = LexicalIndex.load(saved) if saved.exists() else None
-                found = (vectors.d, vectors.ntotal, cards)
-                if lexicon is not None and not lexicon.covers(
-                    [rowid for (rowid,) in db.execute("SELECT rowid FROM cards")]
-                ):
-                    problem = f"inconsistent ({LEXICON_FILE} holds other cards than the database)"
-                elif found == (manifest.dimension, manifest.vectors, manifest.cards):
-                    return cls(manifest, vectors, db, embedder, policy, lexicon)
-                else:
-                    problem = (
-                        f"inconsistent (dimension {vectors.d} vs {manifest.dimension}, "
-                        f"{vectors.ntotal} vectors vs {manifest.vectors}, "
-                        f"{cards} cards vs {manifest.cards})"
-                    )
-            except (RuntimeError, MemoryError, sqlite3.Error, ValidationError, ValueError) as exc:
-                # faiss's RuntimeError is a C++ trace, of no use to an operator: name the file.
-                detail = str(exc) if isinstance(exc, sqlite3.Error) else "unreadable"
-                problem = f"damaged ({generation.name}/{part}: {detail})"
-            if db is not None:
-                db.close()
-            latest = read_manifest(index_dir)
-            if latest.generation == manifest.generation or attempt == attempts:
-                break
-            manifest = latest
-        raise IndexCorruptError(f"the index in {index_dir} is {problem}: run `claimbot reindex`")
+        serve (missing, built with another model or format, damaged)."""
+        return cls(Generation.open(index_dir, embedder.name), embedder, policy)
 
     def close(self) -> None:
-        self._db.close()
+        self._generation.close()
 
     @property
     def vectors(self) -> faiss.Index:
-        """The generation's FAISS index as read from its file. A reindex that opened this
-        generation to validate it builds the next one from these (after `close`); nothing
-        that serves questions may change them."""
-        return self._vectors
+        """The generation's FAISS index, searched by the current probe rule; nothing that
+        serves questions may change it."""
+        return self._generation.vectors
 
     @property
     def version(self) -> int:
@@ -176,19 +109,7 @@ class ClaimIndex:
 
     def hits(self, ranked: list[Candidate]) -> list[Hit]:
         """The cards of these candidates with their episodes, in the same order."""
-        if not ranked:
-            return []
-        marks = ",".join("?" * len(ranked))
-        with self._db_lock:
-            rows = self._db.execute(
-                f"SELECT c.rowid, c.data, e.data FROM cards c JOIN episodes e "
-                f"ON c.episode_key = e.key WHERE c.rowid IN ({marks})",
-                [c.rowid for c in ranked],
-            ).fetchall()
-        found = {
-            rowid: (VerdictCard.model_validate_json(c), Episode.model_validate_json(e))
-            for rowid, c, e in rows
-        }
+        found = self._claims.cards_by_rowid([c.rowid for c in ranked])
         return [
             Hit(
                 card=found[c.rowid][0],
@@ -204,12 +125,7 @@ class ClaimIndex:
 
     def episodes(self) -> list[EpisodeSummary]:
         """Every episode with its number of cards, by podcast then number."""
-        with self._db_lock:
-            rows = self._db.execute(
-                "SELECT e.data, COUNT(c.rowid) FROM episodes e LEFT JOIN cards c "
-                "ON c.episode_key = e.key GROUP BY e.key"
-            ).fetchall()
-        summaries = [EpisodeSummary(Episode.model_validate_json(d), n) for d, n in rows]
+        summaries = [EpisodeSummary(e, n) for e, n in self._claims.episodes()]
         return sorted(
             summaries,
             key=lambda s: (s.episode.podcast.casefold(), s.episode.number or 0, s.episode.title),
@@ -242,47 +158,27 @@ class ClaimIndex:
         if len(fuzzy) == 1:
             return fuzzy[0]
         if not fuzzy:
-            raise NotFoundError(f"no indexed episode matches {query!r}; see `claimbot episodes`")
+            raise NotFoundError(
+                f"no indexed episode matches {query!r}", remedy=Remedy.LIST_EPISODES
+            )
         names = "; ".join(f"{e.slug}" for e in fuzzy[:5])
         raise NotFoundError(f"{query!r} matches {len(fuzzy)} episodes ({names}): be more specific")
 
     def episode_cards(self, episode: Episode) -> list[VerdictCard]:
-        with self._db_lock:
-            rows = self._db.execute(
-                "SELECT data FROM cards WHERE episode_key = ? ORDER BY position", (episode.key,)
-            ).fetchall()
-        return [VerdictCard.model_validate_json(d) for (d,) in rows]
+        return self._claims.episode_cards(episode.key)
 
     def card(self, card_id: str) -> Hit:
         """One card with its episode, by id (score 1.0: it was asked for by name)."""
-        with self._db_lock:
-            row = self._db.execute(
-                "SELECT c.data, e.data FROM cards c JOIN episodes e ON c.episode_key = e.key "
-                "WHERE c.id = ?",
-                (card_id.strip(),),
-            ).fetchone()
-        if row is None:
+        found = self._claims.card(card_id.strip())
+        if found is None:
             raise NotFoundError(f"no claim with id {card_id!r}")
-        return Hit(
-            card=VerdictCard.model_validate_json(row[0]),
-            episode=Episode.model_validate_json(row[1]),
-            score=1.0,
-        )
+        card, episode = found
+        return Hit(card=card, episode=episode, score=1.0)
 
     def all_cards(self) -> list[Hit]:
         """Every card with its episode, in episode then claim order."""
-        with self._db_lock:
-            rows = self._db.execute(
-                "SELECT c.data, e.data FROM cards c JOIN episodes e ON c.episode_key = e.key "
-                "ORDER BY e.key, c.position"
-            ).fetchall()
         return [
-            Hit(
-                card=VerdictCard.model_validate_json(c),
-                episode=Episode.model_validate_json(e),
-                score=1.0,
-            )
-            for c, e in rows
+            Hit(card=card, episode=episode, score=1.0) for card, episode in self._claims.all_cards()
         ]
 
 

@@ -1,6 +1,7 @@
-"""The on-disk index: a manifest naming the current generation, each generation a folder with
-a FAISS file (vectors), a SQLite file (episodes, cards, review-file hashes) and the cards'
-words (index/lexical.py).
+"""The on-disk index folder: a manifest naming the current generation, the reindex lock, and
+the clean-up of what crashed reindexes left. Each generation is a folder with a FAISS file
+(vectors), a SQLite file (episodes, cards, review-file hashes: index/database.py) and the
+cards' words (index/lexical.py); index/generation.py opens and builds one.
 
 A reindex writes a whole new generation folder beside the current one and then replaces
 `manifest.json` with one `os.replace`, which is atomic: a reader sees the old index or the new
@@ -13,7 +14,6 @@ import fcntl
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from index.atomic_write import fsync_dir
+from index.atomic_write import write_atomically
 from index.errors import (
     IndexCorruptError,
     IndexFolderError,
@@ -31,7 +31,10 @@ from index.errors import (
 )
 from index.passages import DEFAULT_LAYOUT, LAYOUTS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""What a generation holds. 2: vectors flat float16 or two-stage IVF (index/vector_index.py)
+and the cards' words always saved. An index of another format is refused by readers and
+rebuilt in full by the next reindex."""
 MANIFEST = "manifest.json"
 VECTORS_FILE = "vectors.faiss"
 DATABASE_FILE = "claims.sqlite"
@@ -39,30 +42,6 @@ LEXICON_FILE = "lexicon.npz"
 LOCK_FILE = ".reindex.lock"
 TMP_PREFIX = "tmp-"
 GEN_PREFIX = "gen-"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sources (
-    name TEXT PRIMARY KEY,          -- review file name, relative to the reviews folder
-    sha256 TEXT NOT NULL,
-    episode_key TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS episodes (
-    rowid INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: commentary vector ids use it
-    key TEXT NOT NULL UNIQUE,
-    slug TEXT NOT NULL,
-    passages INTEGER NOT NULL,      -- commentary passages embedded
-    data TEXT NOT NULL              -- Episode as JSON
-);
-CREATE TABLE IF NOT EXISTS cards (
-    rowid INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused: vector ids derive from it
-    id TEXT NOT NULL UNIQUE,
-    episode_key TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    passages INTEGER NOT NULL,
-    data TEXT NOT NULL              -- VerdictCard as JSON
-);
-CREATE INDEX IF NOT EXISTS cards_by_episode ON cards (episode_key, position);
-"""
 
 
 class Manifest(BaseModel):
@@ -92,20 +71,20 @@ class Manifest(BaseModel):
         """Raise `IndexMismatchError` unless this index was built for `model` (and `layout`,
         when given; readers accept any known layout)."""
         if self.format != FORMAT_VERSION:
+            age = "an older" if self.format < FORMAT_VERSION else "a newer"
             raise IndexMismatchError(
-                f"the index is format {self.format}, this claimbot reads format "
-                f"{FORMAT_VERSION}: run `claimbot reindex`"
+                f"the index is format {self.format} (written by {age} claimbot), this claimbot "
+                f"reads format {FORMAT_VERSION}"
             )
         if self.model != model:
             raise IndexMismatchError(
                 f"the index was built with model {self.model!r}, but the configured model is "
-                f"{model!r}: run `claimbot reindex` to rebuild it"
+                f"{model!r}"
             )
         if self.layout not in LAYOUTS or (layout is not None and self.layout != layout):
             raise IndexMismatchError(
                 f"the index uses passage layout {self.layout!r}, this claimbot uses "
-                f"{layout or DEFAULT_LAYOUT!r}: "
-                "run `claimbot reindex`"
+                f"{layout or DEFAULT_LAYOUT!r}"
             )
 
 
@@ -114,18 +93,14 @@ def read_manifest(index_dir: Path) -> Manifest:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise IndexMissingError(
-            f"no index in {index_dir}: run `claimbot reindex` to build it"
-        ) from None
+        raise IndexMissingError(f"no index in {index_dir} yet") from None
     except OSError as exc:
         raise IndexCorruptError(f"cannot read {path}: {exc.strerror}") from exc
     try:
         # json.loads decodes the bytes itself, so non-UTF-8 garbage is a ValueError here too.
         return Manifest.model_validate(json.loads(raw))
     except (ValueError, ValidationError) as exc:
-        raise IndexCorruptError(
-            f"{path} is damaged ({type(exc).__name__}): run `claimbot reindex` to rebuild the index"
-        ) from exc
+        raise IndexCorruptError(f"{path} is damaged ({type(exc).__name__})") from exc
 
 
 def write_manifest(
@@ -136,16 +111,12 @@ def write_manifest(
     `checkpoint` is called with "manifest-written" (the temporary file is complete) and
     "manifest-replaced" (the rename is done, the directory not yet synced); crash tests use it.
     """
-    check = checkpoint or (lambda stage: None)
-    tmp = index_dir / f"{TMP_PREFIX}{MANIFEST}"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(manifest.model_dump_json(indent=2))
-        fh.flush()
-        os.fsync(fh.fileno())
-    check("manifest-written")
-    os.replace(tmp, index_dir / MANIFEST)
-    check("manifest-replaced")
-    fsync_dir(index_dir)
+    write_atomically(
+        index_dir / MANIFEST,
+        manifest.model_dump_json(indent=2).encode(),
+        temp_prefix=f"{TMP_PREFIX}{MANIFEST}.",  # swept by `remove_stale` if a crash leaves it
+        checkpoint=None if checkpoint is None else lambda stage: checkpoint(f"manifest-{stage}"),
+    )
 
 
 def new_generation_name(version: int) -> str:
@@ -206,12 +177,3 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
             fh.seek(0)
             fh.truncate()
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def connect(path: Path, readonly: bool) -> sqlite3.Connection:
-    if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    else:
-        conn = sqlite3.connect(path)
-        conn.executescript(SCHEMA)
-    return conn

@@ -1,33 +1,23 @@
-"""Which FAISS index holds the vectors, chosen by how many there are.
+"""Which FAISS index holds the vectors, chosen by how many there are (decision record 4).
 
-Below `FLAT_LIMIT` vectors an exact flat inner-product index is used: one query scans every
-vector, which costs about 0.06 ms per thousand vectors on one core while they fit in cache, and
-it needs no training. It holds them as float16 too (`IndexScalarQuantizer`, QT_fp16): at 10k
-vectors 0.38 instead of 0.59 ms of search, and half the bytes for the encode before it to evict
-(docs/performance.md); flat indexes written before that hold float32, are searched as they are,
-and are converted by the next reindex that changes something. Above the limit the scan
-dominates a question's cost (measured in docs/performance.md: ~8 ms at 50k vectors, ~19 ms at
-100k), so the vectors move to a two-stage index:
+Below `FLAT_LIMIT` vectors an exact flat inner-product index over float16 copies: a scan of
+every vector is cheap while they fit in cache, and it needs no training. Above it the scan
+would dominate a question's cost, so the vectors move to a two-stage index:
 
 1. candidates from IVF (k-means cells, of which a question scans `nprobe`) whose lists hold
-   4-bit product-quantizer codes laid out for SIMD "fast scan" (`PQ{d/2}x4fs`, a 4-bit code
-   per 2 dimensions): scanning them costs a fraction of reading 8-bit codes;
+   4-bit product-quantizer codes laid out for SIMD "fast scan" (`PQ{d/2}x4fs`): scanning is
+   bound by memory, and these are the fewest bytes that kept the answers;
 2. the best `candidate_factor` × k candidates re-scored against the vectors as 8-bit codes
    (`IndexRefine` over a flat `SQ8` index), so the ranking a question sees is (nearly) exact.
 
-On the labelled questions asked of corpora embedded by the real model this answered more right
-than the 8-bit IVF lists it replaced, in less time: 125 vs 123 of 145 at 10k cards (every
-cell: 126) and 119-120 vs 119 at 100k (every cell: 124), in 0.54 vs 0.70 ms and 1.7 vs 4.5
-ms of search (docs/performance.md). It holds 96 + 384 bytes per vector: a loaded 100k-card
-index takes 468 MB instead of 355 MB with 8-bit lists alone. IVF indexes written before hold
-8-bit, float16 or float32 lists without a second stage: they are searched as they are (by the
-current probe rule) and rebuilt as two-stage by the next reindex that changes something.
+These two kinds are the only ones an index of the current format holds (`kind_of` refuses any
+other); files of other kinds belong to an older format, which a reindex rebuilds in full.
 
 IVF, not HNSW: an incremental reindex removes a changed review's vectors by id. The fast-scan
 lists support that (`IndexIVF.remove_ids`); `IndexRefine`, whose 8-bit store is addressed by
 row, does not, so `remove_ids` here compacts the parts itself. The caller's 64-bit ids live in
 the `IndexIDMap` around it. `nprobe` and the candidate factor are saved in the
-file; `ClaimIndex` and each reindex set them by the current rule (`refresh_probes`), so a file
+file; opening a generation sets them by the current rule (`refresh_probes`), so a file
 written under an older rule searches as a new one would. Readers need not know which kind
 they hold: each is searched with `search(vectors, k)`.
 
@@ -54,28 +44,21 @@ TRAINING_POINTS_PER_CELL = 40
 TRAINING_ITERATIONS = 10
 
 SCAN_VECTORS = 24_000
-"""Vectors a question's IVF scan reads at the fewest. At 10k cards (99k vectors, 629 cells)
-the fast-scan lists with 77 cells scanned answered 123 of 145 labelled questions right, with
-154 cells (24k vectors) 125, where every cell answered 126 (docs/performance.md)."""
+"""Vectors a question's IVF scan reads at the fewest: with fewer, labelled questions asked of
+a 10k-card corpus lost answers that exact search found."""
 
 PROBE_SHARE = 8
-"""A question scans at least this fraction (1/8) of the cells: at 100k cards (988k vectors,
-1,987 cells) 125 cells answered 119 with the fast-scan lists and 250 cells 120, where every
-cell answered 124, in 1.0 and 1.6 ms of search (8-bit lists before: 119 in 4.5 ms)."""
+"""A question scans at least this fraction (1/8) of the cells, which kept the answers of a
+100k-card corpus within one of a 16th's at well under the target's cost."""
 
 CANDIDATE_FACTOR = 16
 """Fast-scan candidates re-scored per result wanted (`IndexRefine.k_factor`): 1,024 for the 64
-passages a question fetches. On the real-model corpus at 100k cards 8, 16 and 32 gave the same
-answers (120 of 145) in 1.63, 1.68 and 2.07 ms of search; on the stand-in corpus's questions,
-far from every passage and among many near-ties, the best passage was among them for 94%,
-96% and 98.5% (docs/performance.md)."""
+passages a question fetches; enough that the exact best passage is nearly always among them,
+even among many near-ties."""
 
 SMALL_SCAN_CANDIDATE_FACTOR = 8
 """The candidate factor of a question that scans at most `2 * SCAN_VECTORS` vectors: fewer
-4-bit scores compete, so fewer candidates hold the best ones. At 10k cards (24k vectors
-scanned) 8 and 16 gave the same best card for all 194 labelled questions, the same best
-passage as exact search for as many (96.4% real-model, 98.5% stand-in corpus), in 0.85 vs
-1.0-1.2 ms per answer (docs/performance.md)."""
+4-bit scores compete, so fewer candidates hold the best ones."""
 
 IdArray = npt.NDArray[np.int64]
 VectorArray = npt.NDArray[np.float32]
@@ -95,13 +78,14 @@ def fit_to_size(index: faiss.Index, flat_limit: int | None = None) -> faiss.Inde
     Flat stays flat below `flat_limit` (default `FLAT_LIMIT`, read at call time); two-stage
     IVF stays so down to half of it (so a count hovering near the limit does not rebuild at
     every reindex) and while its cell count is within a factor of two of the ideal for its
-    size. Older kinds (float32 flat; IVF without a second stage) are rebuilt once.
+    size.
     """
+    kind_of(index)  # a kind of an older format is never carried into a new generation
     flat_limit = FLAT_LIMIT if flat_limit is None else flat_limit
     count = index.ntotal
     two_stage = _two_stage_ivf(index)
     if two_stage is None:
-        if count < flat_limit and _is_float16_flat(index):
+        if count < flat_limit:
             return index
     elif count >= flat_limit // 2:
         ideal = cells_for(count)
@@ -122,11 +106,7 @@ def add_vectors(index: faiss.Index, vectors: VectorArray, ids: IdArray) -> None:
     slots after each list's last entry, which it takes to be zero; a removal leaves the
     moved entries' old codes there (faiss-cpu 1.15), and vectors added over them got codes
     that were neither theirs nor the old ones', so a question found them late or not at all.
-    Those slots are cleared first (~10 ms at 1,987 lists), in files written before this was
-    done too; codes already written over stay wrong until a full rebuild. Before, after the
-    real reviews changed and were re-added to the real-model corpora, 94 instead of 125 of
-    145 labelled questions were answered right at 10k cards, 63 instead of 119 at 100k
-    (docs/performance.md)."""
+    Those slots are cleared first; `tests/index/test_vector_index.py` checks the codes."""
     ivf = _two_stage_ivf(index)
     if ivf is not None:
         _clear_free_slots(ivf)
@@ -177,8 +157,7 @@ def _remove_from_two_stage(index: faiss.Index, refine: faiss.IndexRefine, ids: I
     fast-scan lists hold row numbers. Each part is compacted here instead: the rows leave the
     store (`remove_ids`, which keeps the others in order) and the lists, whose entries are
     then renumbered to the rows' new places; the id map drops the same rows and the counts
-    follow. Every other vector keeps its codes and its cell. 100 vectors of 988k: 0.22 s;
-    emptying and refilling the index took 15 s (each vector's cell found again)."""
+    follow. Every other vector keeps its codes and its cell, so no cell is searched for again."""
     outer = faiss.downcast_index(index)
     assert isinstance(outer, faiss.IndexIDMap)  # as `_refine` found it
     scan = faiss.extract_index_ivf(refine.base_index)
@@ -210,9 +189,7 @@ def cells_for(count: int) -> int:
 
 def probes_for(cells: int, count: int) -> int:
     """Cells scanned per question: enough that about `SCAN_VECTORS` vectors are read, and at
-    least a `PROBE_SHARE`-th of the cells (16 at the fewest). Set from the labelled questions
-    asked of a corpus embedded by the real model (`benchmarks/haystack.py`,
-    docs/performance.md)."""
+    least a `PROBE_SHARE`-th of the cells (16 at the fewest)."""
     per_cell = max(1.0, count / max(cells, 1))
     wanted = max(16, math.ceil(cells / PROBE_SHARE), math.ceil(SCAN_VECTORS / per_cell))
     return min(cells, wanted)
@@ -222,11 +199,10 @@ def refresh_probes(index: faiss.Index) -> None:
     """Set an IVF index's `nprobe` (and a two-stage one's candidate factor) by the current
     rule (`probes_for`). Files keep the settings they were written with; indexes are opened
     and reindexed through this, so an older file searches as a new one would."""
-    ivf = _any_ivf(index)
-    if ivf is not None:
-        ivf.nprobe = probes_for(ivf.nlist, ivf.ntotal)
     refine = _refine(index)
-    if refine is not None and ivf is not None:
+    if refine is not None:
+        ivf = faiss.extract_index_ivf(refine.base_index)
+        ivf.nprobe = probes_for(ivf.nlist, ivf.ntotal)
         refine.k_factor = candidate_factor(ivf.nprobe, ivf.nlist, ivf.ntotal)
 
 
@@ -244,9 +220,8 @@ def build_ivf(vectors: VectorArray) -> faiss.Index:
     sample_size = min(count, cells * TRAINING_POINTS_PER_CELL)
     rng = np.random.default_rng(0)  # a rebuild of the same vectors gives the same cells
     sample = np.ascontiguousarray(vectors[np.sort(rng.choice(count, sample_size, replace=False))])
-    # Two dimensions per 4-bit code: at 384 dimensions 96 bytes a vector. With one code per
-    # 4 dimensions (48 bytes) the candidates lost 3-5 of 145 answers at 100k cards even with
-    # 4x as many re-scored (docs/performance.md).
+    # Two dimensions per 4-bit code: one per four dimensions lost answers even with four
+    # times as many candidates re-scored.
     subquantizers = dimension // 2 if dimension % 2 == 0 else dimension
     scan = faiss.index_factory(
         dimension, f"IVF{cells},PQ{subquantizers}x4fs", faiss.METRIC_INNER_PRODUCT
@@ -286,59 +261,31 @@ def _give_parts(owner: faiss.IndexRefine | faiss.IndexIDMap, *parts: faiss.Index
         part.this.disown()  # type: ignore[attr-defined]
 
 
+def kind_of(index: faiss.Index) -> str:
+    """Which kind built here `index` is: "flat" or "two-stage"; `ValueError` for any other (a
+    file of an older format, or no claimbot index at all)."""
+    if _two_stage_ivf(index) is not None:
+        return "two-stage"
+    concrete = faiss.downcast_index(index)
+    if isinstance(concrete, faiss.IndexIDMap2):
+        inner = faiss.downcast_index(concrete.index)
+        fp16 = faiss.ScalarQuantizer.QT_fp16
+        if isinstance(inner, faiss.IndexScalarQuantizer) and inner.sq.qtype == fp16:
+            return "flat"
+    raise ValueError(f"a {type(concrete).__name__}, not a kind of index claimbot writes")
+
+
 def all_vectors(index: faiss.Index) -> tuple[IdArray, VectorArray]:
-    """Every (id, vector) an index built here holds: flat and two-stage in the order they were
-    added, IVF without a second stage (older files) in no particular order."""
-    ivf = _as_ivf(index)
-    if ivf is None:
-        outer = faiss.downcast_index(index)
-        assert isinstance(outer, faiss.IndexIDMap), f"unexpected index {type(outer).__name__}"
-        ids = faiss.vector_to_array(outer.id_map).astype(np.int64)
-        inner = faiss.downcast_index(outer.index)
-        if isinstance(inner, faiss.IndexRefine):
-            inner = faiss.downcast_index(inner.refine_index)
-        vectors = inner.reconstruct_n(0, inner.ntotal) if inner.ntotal else _empty(index.d)
-        return ids, np.ascontiguousarray(vectors, dtype=np.float32)
-    lists = ivf.invlists
-    assert lists is not None  # every IVF index built here owns its lists
-    id_parts: list[IdArray] = []
-    vector_parts: list[VectorArray] = []
-    for cell in range(ivf.nlist):
-        size = lists.list_size(cell)
-        if not size:
-            continue
-        id_parts.append(
-            faiss.rev_swig_ptr(lists.get_ids(cell), size).astype(np.int64)  # copies
-        )
-        codes = faiss.rev_swig_ptr(lists.get_codes(cell), size * lists.code_size)
-        vector_parts.append(_decode(ivf, np.asarray(codes).reshape(size, lists.code_size)))
-    if not id_parts:
-        return np.zeros(0, dtype=np.int64), _empty(ivf.d)
-    return np.concatenate(id_parts), np.concatenate(vector_parts)
-
-
-def _decode(ivf: faiss.IndexIVF, codes: npt.NDArray[np.uint8]) -> VectorArray:
-    """The vectors of one list's codes, for IVF indexes written before the two-stage kind:
-    8-bit (`SQ8`), float16 (`SQfp16`) or float32 (`IndexIVFFlat`)."""
-    if isinstance(ivf, faiss.IndexIVFScalarQuantizer):
-        assert not ivf.by_residual, "residual codes need their cell's centroid"
-        decoded: VectorArray = ivf.sq.decode(np.ascontiguousarray(codes))
-        return decoded.astype(np.float32, copy=False)
-    return codes.view(np.float32).copy()  # (size, 4·d) bytes → (size, d) floats
-
-
-def _is_float16_flat(index: faiss.Index) -> bool:
-    """False for the float32 flat indexes written before flat ones held float16."""
-    concrete = faiss.downcast_index(index)
-    return isinstance(concrete, faiss.IndexIDMap2) and isinstance(
-        faiss.downcast_index(concrete.index), faiss.IndexScalarQuantizer
-    )
-
-
-def _as_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
-    """An IVF index with the caller's ids in its lists (written before the two-stage kind)."""
-    concrete = faiss.downcast_index(index)
-    return concrete if isinstance(concrete, faiss.IndexIVF) else None
+    """Every (id, vector) an index built here holds, in the order they were added."""
+    kind_of(index)
+    outer = faiss.downcast_index(index)
+    assert isinstance(outer, faiss.IndexIDMap)  # both kinds keep their ids in one
+    ids = faiss.vector_to_array(outer.id_map).astype(np.int64)
+    inner = faiss.downcast_index(outer.index)
+    if isinstance(inner, faiss.IndexRefine):
+        inner = faiss.downcast_index(inner.refine_index)
+    vectors = inner.reconstruct_n(0, inner.ntotal) if inner.ntotal else _empty(index.d)
+    return ids, np.ascontiguousarray(vectors, dtype=np.float32)
 
 
 def _refine(index: faiss.Index) -> faiss.IndexRefine | None:
@@ -353,11 +300,6 @@ def _two_stage_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
     """The fast-scan IVF of a two-stage index, None for any other kind."""
     refine = _refine(index)
     return None if refine is None else faiss.extract_index_ivf(refine.base_index)
-
-
-def _any_ivf(index: faiss.Index) -> faiss.IndexIVF | None:
-    ivf = _as_ivf(index)
-    return ivf if ivf is not None else _two_stage_ivf(index)
 
 
 def _empty(dimension: int) -> VectorArray:

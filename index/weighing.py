@@ -3,8 +3,6 @@ model's rank and confidence for each (index/ranking.py says what the evidence is
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,14 +11,14 @@ import faiss
 import numpy as np
 
 from index.embed import Vectors
-from index.lexical import CardText, CardWords, LexicalIndex
+from index.lexical import CardText, LexicalIndex
 from index.passages import HEADLINE, QUOTE, WHOLE, card_rowid, is_commentary, passage_slot
 from index.policy import AnswerPolicy
 from index.ranking import Evidence, Question, decider_features, sigmoid
 
 FETCH_PER_CARD = 6
-"""Passages fetched per card wanted (64 at least): the 10 best cards' best passages and most
-of their headlines and whole-card passages, in 0.4 ms at 10k cards (320 passages: 0.9 ms)."""
+"""Passages fetched per card wanted (64 at least): enough for the 10 best cards' best passages
+and most of their headlines and whole-card passages."""
 
 TEXT_CACHE_CARDS = 20_000
 """Cards whose words are kept ready between questions (about 2 kB each)."""
@@ -115,7 +113,7 @@ class Weigher:
         with _one_openmp_thread():
             scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
         # As Python numbers: iterating the arrays themselves makes a NumPy scalar of each
-        # element, which took 0.15 ms of a 10k-card search's 0.76 (in process, cProfile).
+        # element, a fifth of a search's time.
         fetched = [
             (score, vid)
             for score, vid in zip(scores[0].tolist(), ids[0].tolist(), strict=True)
@@ -162,8 +160,8 @@ class Weigher:
 @contextmanager
 def _one_openmp_thread() -> Iterator[None]:
     """FAISS searches one query vector on the calling thread alone: OpenMP threads buy nothing
-    for it, and their spin-waiting against the embedding's threads made a 10k-vector flat
-    search take 14 ms instead of 2 ms on two busy cores (measured side by side).
+    for it, and their spin-waiting against the embedding's threads made a flat search several
+    times slower on busy cores.
 
     OpenMP keeps the thread count per calling thread: it is set for the search and put back
     after, so whatever else the caller's thread runs with FAISS gets the count it had."""
@@ -173,22 +171,6 @@ def _one_openmp_thread() -> Iterator[None]:
         yield
     finally:
         faiss.omp_set_num_threads(previous)
-
-
-def build_lexicon(db: sqlite3.Connection) -> LexicalIndex:
-    """The words of every card in a generation's database (a reindex saves them)."""
-    rows = db.execute("SELECT rowid, data FROM cards").fetchall()
-    return LexicalIndex.build([rowid for rowid, _ in rows], [_card_words(d) for _, d in rows])
-
-
-def _card_words(data: str) -> CardWords:
-    card = json.loads(data)
-    claim = (card.get("headline"), card.get("quote"), card.get("speaker"))
-    return CardWords(
-        card.get("id", ""),
-        " ".join(p for p in claim if p),
-        " ".join(block.get("text", "") for block in card.get("analysis", ())),
-    )
 
 
 def _evidence(

@@ -18,7 +18,7 @@ from bot.cli.common import (
 )
 from bot.cli.terminal_text import render_summary
 from bot.exit_status import EXIT_ERROR
-from bot.json_output import episode_json, summary_json
+from bot.json_output import episode_json
 from bot.settings import Settings
 from index import (
     ClaimbotError,
@@ -118,7 +118,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                     }
                     for w in written
                 ],
-                "reindex": summary_json(summary) if summary else None,
+                "reindex": summary.model_dump(mode="json") if summary else None,
             }
         )
     else:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from bot.engine_factory import make_bulk_embedder, make_embedder, open_index
 from bot.settings import Settings
-from index import ClaimbotError, ClaimIndex, Embedder, ReindexSummary
+from index import ClaimbotError, ClaimIndex, Embedder, ReindexSummary, Remedy
 from index.text import without_lone_surrogates
 
 CommandFactory = Callable[[str, str], argparse.ArgumentParser]
@@ -38,6 +38,20 @@ def open_index_for(args: argparse.Namespace, settings: Settings) -> ClaimIndex:
 
 def emit_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False))
+
+
+REMEDIES = {
+    Remedy.REINDEX: "run `claimbot reindex`",
+    Remedy.LIST_EPISODES: "see `claimbot episodes`",
+    Remedy.REPLACE: "remove those files or import with --replace to overwrite them",
+}
+
+
+def error_text(error: ClaimbotError) -> str:
+    """An engine error as the terminal says it: the message, then the command that helps."""
+    if error.remedy is None:
+        return str(error)
+    return f"{error}: {REMEDIES[error.remedy]}"
 
 
 def print_error(message: str) -> None:

@@ -20,7 +20,7 @@ from bot.cli import (
     gaps_command,
     index_commands,
 )
-from bot.cli.common import print_error, settings_problems
+from bot.cli.common import error_text, print_error, settings_problems
 from bot.exit_status import EXIT_BUSY, EXIT_ERROR, EXIT_INTERRUPTED
 from bot.settings import Settings
 from index import ClaimbotError, Embedder, ReindexBusyError
@@ -89,12 +89,12 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
     try:
         return run(args, settings)
     except ReindexBusyError as exc:
-        print_error(str(exc))
+        print_error(error_text(exc))
         return EXIT_BUSY
     except ClaimbotError as exc:
         if args.debug:
             log.exception("failed")
-        print_error(str(exc))
+        print_error(error_text(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
         print_error("interrupted")

@@ -17,7 +17,6 @@ from bot.cli.common import (
 )
 from bot.cli.terminal_text import render_summary
 from bot.exit_status import EXIT_ERROR
-from bot.json_output import summary_json
 from bot.settings import Settings
 from index import reindex
 
@@ -44,7 +43,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         bar.close()
     if args.json:
-        emit_json(summary_json(summary))
+        emit_json(summary.model_dump(mode="json"))
     else:
         print(render_summary(summary))
     report_skipped(summary)

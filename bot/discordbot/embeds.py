@@ -3,6 +3,7 @@ Discord's limits, since one embed over a limit gets the whole message rejected."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import discord
@@ -35,6 +36,17 @@ def cut(text: str, limit: int) -> str:
     if space > limit // 2:  # a long unbroken word is cut mid-word rather than dropped
         head = head[:space]
     return head.rstrip() + ELLIPSIS
+
+
+SERVER_PATH = re.compile(r"(?<![\w`/:.~-])(?:/[^\s/'\"`:;,()]+)+/?")
+"""An absolute path in a message: a slash not inside a word, a URL or `code` (so `/reindex`
+in backticks and `3/5` stay), then its components."""
+
+
+def without_paths(text: str) -> str:
+    """`text` with every absolute server path cut to its last component: members need the
+    file's name, never where the bot's files live."""
+    return SERVER_PATH.sub(lambda m: m.group().rstrip("/").rsplit("/", 1)[-1], text)
 
 
 def card_embed(hit: Hit, *, full: bool = False) -> discord.Embed:
@@ -137,7 +149,7 @@ def summary_embed(summary: ReindexSummary) -> discord.Embed:
     ):
         embed.add_field(name=name, value=_lines(files, FIELD_VALUE_LIMIT) or "none")
     if summary.failed:
-        errors = [f"`{error}`" for error in summary.failed]
+        errors = [f"`{without_paths(str(error))}`" for error in summary.failed]
         embed.add_field(
             name="Not indexed (earlier versions, if any, still serve)",
             value=_lines(errors, FIELD_VALUE_LIMIT),

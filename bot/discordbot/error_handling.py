@@ -9,14 +9,19 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.discordbot.embeds import cut
-from index import ClaimbotError, IndexUnusableError
+from bot.discordbot.embeds import cut, without_paths
+from index import ClaimbotError, Remedy
 
 log = logging.getLogger("claimbot.discord")
 
 HANDLED = "claimbot_error_handled"
 MESSAGE_LIMIT = 2000
 GENERIC = "Something went wrong on my side; the moderators can find the details in the bot's log."
+REMEDIES = {
+    Remedy.REINDEX: "A moderator can run `/reindex`.",
+    Remedy.LIST_EPISODES: "`/episodes` lists them.",
+    Remedy.REPLACE: "A moderator can replace it with `/review add`.",
+}
 
 
 def is_handled(interaction: discord.Interaction) -> bool:
@@ -24,9 +29,10 @@ def is_handled(interaction: discord.Interaction) -> bool:
 
 
 async def tell(interaction: discord.Interaction, message: str) -> None:
-    """A short ephemeral reply to the caller, whether or not the interaction was deferred."""
+    """A short ephemeral reply to the caller, whether or not the interaction was deferred;
+    server paths in it are cut to file names."""
     interaction.extras[HANDLED] = True
-    message = cut(message, MESSAGE_LIMIT)
+    message = cut(without_paths(message), MESSAGE_LIMIT)
     none = discord.AllowedMentions.none()
     try:
         if interaction.response.is_done():
@@ -41,15 +47,22 @@ def user_message(error: BaseException) -> str | None:
     """What to tell a member about an expected error; None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
-    if isinstance(error, IndexUnusableError):
-        return f"The index cannot answer right now: {error}. A moderator can run `/reindex`."
     if isinstance(error, ClaimbotError):
-        return str(error)
+        return claimbot_message(error)
     if isinstance(error, app_commands.NoPrivateMessage):
         return "That command only works in a server."
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You cannot use that command here."
     return None
+
+
+def claimbot_message(error: ClaimbotError) -> str:
+    """An engine error in the words of a member: its message without server paths, then what
+    they can do about it on Discord."""
+    message = without_paths(str(error))
+    if error.remedy is None:
+        return message
+    return f"{message}. {REMEDIES[error.remedy]}"
 
 
 class ClaimTree(app_commands.CommandTree["discord.Client"]):

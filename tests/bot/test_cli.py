@@ -188,7 +188,8 @@ def test_an_unknown_episode_is_an_error_not_a_traceback(
     indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["verdicts", "9999"], embedder) == 1
-    assert "no indexed episode matches '9999'" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "no indexed episode matches '9999': see `claimbot episodes`" in said
 
 
 def test_ask_needs_exactly_one_of_question_and_questions_file(

@@ -17,10 +17,9 @@ import pytest
 from bot.cli import main
 from bot.errors import ReindexProcessError
 from bot.exit_status import EXIT_BUSY
-from bot.json_output import summary_from_json, summary_json
 from bot.reindexer import LINE_LOGGED, ChildProcessReindexer, reindex_in_thread
 from bot.settings import Settings
-from index import LiveIndex, ReindexBusyError, reindex
+from index import LiveIndex, ReindexBusyError, ReindexSummary, reindex
 from index.store import reindex_lock
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.fakes import HashingEmbedder
@@ -59,9 +58,8 @@ async def test_a_child_and_a_thread_reindex_report_the_same(
     shutil.copy(BROKEN, reviews_dir)
     by_child = await child()(LiveIndex(tmp_path / "a", HashingEmbedder()), reviews_dir)
     by_thread = await reindex_in_thread(LiveIndex(tmp_path / "b", HashingEmbedder()), reviews_dir)
-    for summary in (by_child, by_thread):
-        summary.seconds = 0.0
-    assert summary_json(by_child) == summary_json(by_thread)
+    by_child, by_thread = (s.model_copy(update={"seconds": 0.0}) for s in (by_child, by_thread))
+    assert by_child.model_dump(mode="json") == by_thread.model_dump(mode="json")
 
 
 async def test_a_broken_file_comes_back_with_its_name_line_and_problem(
@@ -156,7 +154,8 @@ async def test_a_line_too_long_to_relay_is_cut_and_the_lines_after_it_still_coun
 async def test_a_summary_after_other_output_is_still_read(
     reviews_dir: Path, index_dir: Path
 ) -> None:
-    json_line = json.dumps(summary_json(reindex(reviews_dir, index_dir, HashingEmbedder())))
+    printed = reindex(reviews_dir, index_dir, HashingEmbedder())
+    json_line = json.dumps(printed.model_dump(mode="json"))
     chatty = child(python(f"print('a library says hello'); print({json_line!r})"))
     summary = await chatty.run(reviews_dir, index_dir)
     assert summary.added == [REFERENCE_REVIEW.name]
@@ -194,8 +193,8 @@ def test_claimbot_reindex_exits_with_the_busy_status_while_another_holds_the_loc
 def test_a_summary_survives_its_json_round_trip(reviews_dir: Path, index_dir: Path) -> None:
     shutil.copy(BROKEN, reviews_dir)
     summary = reindex(reviews_dir, index_dir, HashingEmbedder())
-    read = summary_from_json(summary_json(summary))
-    assert summary_json(read) == summary_json(summary)
+    read = ReindexSummary.model_validate_json(json.dumps(summary.model_dump(mode="json")))
+    assert read.model_dump(mode="json") == summary.model_dump(mode="json")
     assert [(e.path.name, e.line, e.problem) for e in read.failed] == [
         (e.path.name, e.line, e.problem) for e in summary.failed
     ]

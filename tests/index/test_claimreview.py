@@ -20,6 +20,7 @@ from index import (
     ClaimReviewError,
     ClaimReviewFieldError,
     ImportConflictError,
+    Remedy,
     claimreview_document,
     parse_review,
     read_claimreview_json,
@@ -423,8 +424,9 @@ def test_importing_an_episode_that_already_has_a_review_changes_nothing(tmp_path
     review = parse_review(REFERENCE_REVIEW)
     imported = read_claimreviews(claimreview_document([(review.episode, review.cards[0])]))
     others = _import_fixture("podcast-claims.json")
-    with pytest.raises(ImportConflictError, match=r"Lex Fridman Podcast #490.*--replace"):
+    with pytest.raises(ImportConflictError, match=r"Lex Fridman Podcast #490") as refused:
         write_imported_reviews([*others, *imported], folder)
+    assert refused.value.remedy is Remedy.REPLACE
     assert sorted(p.name for p in folder.iterdir()) == [REFERENCE_REVIEW.name]
     assert (folder / REFERENCE_REVIEW.name).read_bytes() == before
 

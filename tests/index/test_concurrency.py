@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index import ClaimIndex, LiveIndex, ReindexBusyError, reindex, search, store
+from index import ClaimIndex, LiveIndex, ReindexBusyError, generation, reindex, store
 from index.store import TMP_PREFIX
 from tests.conftest import REPO
 from tests.crash_child import BUSY_EXIT
@@ -87,7 +87,7 @@ def test_a_reader_whose_generation_was_removed_meanwhile_opens_the_newer_one(
     assert not (index_at_a / stale.generation).exists()
     reads = iter([stale])
     monkeypatch.setattr(
-        search, "read_manifest", lambda d: next(reads, None) or store.read_manifest(d)
+        generation, "read_manifest", lambda d: next(reads, None) or store.read_manifest(d)
     )
 
     index = ClaimIndex.open(index_at_a, HashingEmbedder())

@@ -12,12 +12,21 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
 from bot.cli import main
-from index import ClaimIndex, IndexCorruptError, IndexMismatchError, reindex
-from index.store import DATABASE_FILE, LEXICON_FILE, MANIFEST, VECTORS_FILE, read_manifest
+from index import ClaimIndex, IndexCorruptError, IndexMismatchError, Remedy, reindex
+from index.store import (
+    DATABASE_FILE,
+    FORMAT_VERSION,
+    LEXICON_FILE,
+    MANIFEST,
+    VECTORS_FILE,
+    read_manifest,
+)
+from index.vector_index import all_vectors
 from tests.conftest import REFERENCE_REVIEW
 from tests.fakes import HashingEmbedder
 from tests.two_corpora import Fingerprint, fingerprint
@@ -96,6 +105,23 @@ def _lexicon_folder(index_dir: Path) -> None:
     path.mkdir()
 
 
+def _vectors_as_float32_flat(index_dir: Path) -> None:
+    """The same vectors held as format 1 first held them (float32, flat), which no index of
+    the current format holds."""
+    path = _generation(index_dir) / VECTORS_FILE
+    ids, vectors = all_vectors(faiss.read_index(str(path)))
+    older = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1]))
+    older.add_with_ids(vectors, ids)
+    faiss.write_index(older, str(path))
+
+
+def _as_format_1(index_dir: Path) -> None:
+    """An index as format 1 wrote it at first: float32 flat vectors, no cards' words."""
+    _vectors_as_float32_flat(index_dir)
+    (_generation(index_dir) / LEXICON_FILE).unlink()
+    _edit_manifest(format=1)(index_dir)
+
+
 def _empty_sqlite(path: Path) -> bytes:
     path.unlink()
     sqlite3.connect(path).execute("PRAGMA user_version = 1").connection.commit()
@@ -109,15 +135,14 @@ CORRUPT: dict[str, Damage] = {
     "vectors replaced by the database": _replace(
         VECTORS_FILE, lambda p: (p.parent / DATABASE_FILE).read_bytes()
     ),
+    "vectors of a kind only an older format held": _vectors_as_float32_flat,
     "database of garbage": _replace(DATABASE_FILE, lambda p: bytes(range(256)) * 64),
     "database truncated": _truncate(DATABASE_FILE, 0.3),
     "database without tables": _replace(DATABASE_FILE, _empty_sqlite),
     "database missing": _delete(DATABASE_FILE),
     "cards' words truncated": _truncate(LEXICON_FILE, 0.5),
     "cards' words of garbage": _replace(LEXICON_FILE, lambda p: bytes(range(256)) * 64),
-    "cards' words of another generation": _replace(
-        LEXICON_FILE, _lexicon_without_a_card
-    ),
+    "cards' words of another generation": _replace(LEXICON_FILE, _lexicon_without_a_card),
     "cards' words of other cards": _replace(
         LEXICON_FILE, lambda p: _lexicon_edited(p, rowids=lambda a: a + 1000)
     ),
@@ -128,6 +153,7 @@ CORRUPT: dict[str, Damage] = {
         LEXICON_FILE, lambda p: _lexicon_edited(p, claim_indptr=lambda a: a[:5])
     ),
     "cards' words that are a folder": _lexicon_folder,
+    "cards' words missing": _delete(LEXICON_FILE),
     "manifest with bad JSON": _write_manifest(b'{"model": "test/hashing-embedder", '),
     "manifest not UTF-8": _write_manifest(b"\xff\xfe\x00garbage\x81"),
     "manifest of the wrong shape": _write_manifest(b'["gen-000001"]'),
@@ -142,6 +168,7 @@ CORRUPT: dict[str, Damage] = {
 MISMATCHED: dict[str, Damage] = {
     "another model": _edit_manifest(model="sentence-transformers/all-mpnet-base-v2"),
     "another format version": _edit_manifest(format=99),
+    "format 1, as an older claimbot wrote it": _as_format_1,
     "an unknown passage layout": _edit_manifest(layout="from-the-future-v9"),
 }
 
@@ -171,9 +198,9 @@ def test_a_damaged_index_is_refused_with_a_corrupt_error_saying_to_reindex(
     damage: Damage, built: Path
 ) -> None:
     damage(built)
-    with pytest.raises(IndexCorruptError, match="run `claimbot reindex`") as refused:
+    with pytest.raises(IndexCorruptError) as refused:
         ClaimIndex.open(built, HashingEmbedder())
-    assert "\n" not in str(refused.value)
+    assert refused.value.remedy is Remedy.REINDEX and "\n" not in str(refused.value)
 
 
 @pytest.mark.parametrize("damage", MISMATCHED.values(), ids=MISMATCHED.keys())
@@ -181,8 +208,9 @@ def test_an_index_from_another_model_format_or_layout_is_refused_saying_to_reind
     damage: Damage, built: Path
 ) -> None:
     damage(built)
-    with pytest.raises(IndexMismatchError, match="run `claimbot reindex`"):
+    with pytest.raises(IndexMismatchError) as refused:
         ClaimIndex.open(built, HashingEmbedder())
+    assert refused.value.remedy is Remedy.REINDEX
 
 
 @pytest.mark.parametrize(
@@ -218,7 +246,7 @@ def test_reindex_over_a_damaged_index_embeds_everything_again(
     CORRUPT["vectors truncated to half"](built)
     embedder = HashingEmbedder()
     summary = reindex(reviews_dir, built, embedder)
-    assert summary.full_rebuild and "claimbot reindex" in (summary.rebuild_reason or "")
+    assert summary.full_rebuild and "damaged" in (summary.rebuild_reason or "")
     assert summary.embedded_cards == summary.cards == 6
 
 
@@ -230,3 +258,22 @@ def test_a_manifest_that_names_another_folder_never_makes_reindex_delete_it(
     _edit_manifest(generation="../elsewhere")(built)
     reindex(reviews_dir, built, HashingEmbedder())
     assert outside.is_dir() and (outside / VECTORS_FILE).is_file()
+
+
+def test_an_index_of_format_1_is_refused_and_the_next_reindex_rebuilds_it_saying_why(
+    built: Path, reviews_dir: Path
+) -> None:
+    _as_format_1(built)
+    embedder = HashingEmbedder()
+    reason = (
+        f"the index is format 1 (written by an older claimbot), this claimbot reads format "
+        f"{FORMAT_VERSION}"
+    )
+    with pytest.raises(IndexMismatchError) as refused:
+        ClaimIndex.open(built, embedder)
+    assert str(refused.value) == reason
+    summary = reindex(reviews_dir, built, embedder)
+    assert summary.full_rebuild and summary.rebuild_reason == reason
+    assert summary.embedded_cards == summary.cards == 6
+    assert read_manifest(built).format == FORMAT_VERSION == 2
+    assert ClaimIndex.open(built, embedder).manifest.cards == 6

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from index import ClaimIndex, IndexMissingError, reindex
+from index import ClaimIndex, IndexMissingError, Remedy, reindex
 from index.store import GEN_PREFIX, TMP_PREFIX, read_manifest
 from tests.conftest import REPO
 from tests.fakes import HashingEmbedder
@@ -128,6 +128,7 @@ def test_a_first_reindex_killed_before_its_swap_leaves_no_index_rather_than_a_br
     corpora: Corpora, index_dir: Path
 ) -> None:
     _killed_at("manifest-written", index_dir, corpora.b)
-    with pytest.raises(IndexMissingError, match="run `claimbot reindex` to build it"):
+    with pytest.raises(IndexMissingError, match="no index in") as refused:
         ClaimIndex.open(index_dir, HashingEmbedder())
+    assert refused.value.remedy is Remedy.REINDEX
     _assert_recovers_to_b(index_dir, corpora, generation_before="")

@@ -14,9 +14,10 @@ from index import (
     IndexMismatchError,
     IndexMissingError,
     ReindexBusyError,
+    Remedy,
+    ReviewFolder,
     parse_review,
     reindex,
-    reindex_plan,
 )
 from index.passages import card_passages, commentary_passages
 from index.store import LOCK_FILE, read_manifest, reindex_lock
@@ -136,14 +137,14 @@ def test_a_file_broken_by_an_edit_keeps_its_last_good_version_serving(
 def _listing_then_removing(monkeypatch: pytest.MonkeyPatch, gone: Path) -> None:
     """The folder is listed with `gone` in it, which another process then removes (a sync
     or `git pull` while the reindex runs)."""
-    listing = reindex_plan.review_files
+    listing = ReviewFolder.files
 
-    def racing(folder: Path) -> list[Path]:
+    def racing(folder: ReviewFolder) -> list[Path]:
         files = listing(folder)
         gone.unlink()
         return files
 
-    monkeypatch.setattr(reindex_plan, "review_files", racing)
+    monkeypatch.setattr(ReviewFolder, "files", racing)
 
 
 def test_a_new_file_gone_after_the_listing_is_reported_and_the_others_are_indexed(
@@ -260,8 +261,9 @@ def test_loading_an_index_built_with_another_model_says_to_reindex(
     reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
 ) -> None:
     reindex(reviews_dir, index_dir, embedder)
-    with pytest.raises(IndexMismatchError, match="claimbot reindex"):
+    with pytest.raises(IndexMismatchError, match="another/model") as refused:
         ClaimIndex.open(index_dir, HashingEmbedder(name="another/model"))
+    assert refused.value.remedy is Remedy.REINDEX
 
 
 def test_reindexing_with_another_model_rebuilds_everything(
@@ -277,8 +279,9 @@ def test_reindexing_with_another_model_rebuilds_everything(
 def test_opening_a_missing_index_says_how_to_build_it(
     index_dir: Path, embedder: HashingEmbedder
 ) -> None:
-    with pytest.raises(IndexMissingError, match="claimbot reindex"):
+    with pytest.raises(IndexMissingError) as refused:
         ClaimIndex.open(index_dir, embedder)
+    assert refused.value.remedy is Remedy.REINDEX
 
 
 def test_a_second_reindex_while_one_holds_the_lock_is_refused(

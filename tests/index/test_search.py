@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import AnswerPolicy, ClaimbotError, ClaimIndex, NotFoundError, reindex
+from index import AnswerPolicy, ClaimbotError, ClaimIndex, NotFoundError, Remedy, reindex
 from tests.fakes import HashingEmbedder
 
 
@@ -30,9 +30,10 @@ def test_an_episode_is_found_by_the_name_claimbot_prints(index: ClaimIndex, quer
     assert index.find_episode(query).number == 490
 
 
-def test_an_unknown_episode_is_a_clear_not_found(index: ClaimIndex) -> None:
-    with pytest.raises(NotFoundError, match="claimbot episodes"):
+def test_an_unknown_episode_is_a_clear_not_found_pointing_to_the_list(index: ClaimIndex) -> None:
+    with pytest.raises(NotFoundError, match="no indexed episode matches '999'") as refused:
         index.find_episode("999")
+    assert refused.value.remedy is Remedy.LIST_EPISODES
 
 
 def test_episode_cards_come_in_review_order(index: ClaimIndex) -> None:

@@ -70,17 +70,31 @@ def test_a_flat_index_holds_float16_vectors_and_finds_each_first() -> None:
     assert np.allclose(scores[:, 0], 1.0, atol=1e-3)
 
 
-def test_an_older_float32_flat_index_is_converted_to_float16_with_every_id_and_vector() -> None:
-    ids, vectors = _clustered(500)
-    older = faiss.IndexIDMap2(faiss.IndexFlatIP(DIMENSION))
+def _of_an_older_format(kind: str) -> faiss.Index:
+    """Vectors as format 1 held them for a while: float32 flat in an id map, or IVF lists of
+    float32, float16 or 8-bit codes without a second stage."""
+    ids, vectors = _clustered(2000)
+    if kind == "flat float32":
+        older = faiss.IndexIDMap2(faiss.IndexFlatIP(DIMENSION))
+    else:
+        older = faiss.index_factory(DIMENSION, kind, faiss.METRIC_INNER_PRODUCT)
+        older.train(vectors)
     older.add_with_ids(vectors, ids)
-    fitted = fit_to_size(older, flat_limit=1000)
-    assert fitted is not older and not _is_ivf(fitted)
-    assert faiss.downcast_index(faiss.downcast_index(fitted).index).code_size == 2 * DIMENSION
-    got_ids, got_vectors = all_vectors(fitted)
-    order = np.argsort(got_ids)
-    assert np.array_equal(got_ids[order], ids)
-    assert np.allclose(got_vectors[order], vectors, atol=1e-3)
+    return older
+
+
+@pytest.mark.parametrize("kind", ["flat float32", "IVF16,Flat", "IVF16,SQfp16", "IVF16,SQ8"])
+def test_kinds_only_an_older_format_held_are_refused_not_read(kind: str) -> None:
+    older = _of_an_older_format(kind)
+    for reader in (vector_index.kind_of, all_vectors, fit_to_size):
+        with pytest.raises(ValueError, match="not a kind of index claimbot writes"):
+            reader(older)
+
+
+def test_both_kinds_built_here_are_known() -> None:
+    index, _, _ = _filled(2000)
+    assert vector_index.kind_of(index) == "flat"
+    assert vector_index.kind_of(fit_to_size(index, flat_limit=1000)) == "two-stage"
 
 
 def test_flat_removal_by_id_removes_exactly_those_vectors() -> None:
@@ -141,32 +155,6 @@ def test_a_two_stage_index_answers_threads_at_once_as_it_answers_one() -> None:
         got = list(pool.map(lambda row: fitted.search(vectors[row : row + 1], 64), range(200)))
     assert np.array_equal(np.concatenate([ids for _, ids in got]), expected_ids)
     assert np.array_equal(np.concatenate([scores for scores, _ in got]), expected_scores)
-
-
-@pytest.mark.parametrize("lists", ["SQfp16", "SQ8"])
-def test_an_older_ivf_index_is_rebuilt_as_two_stage_with_every_vector(lists: str) -> None:
-    ids, vectors = _clustered(2000)
-    older = faiss.index_factory(DIMENSION, f"IVF50,{lists}", faiss.METRIC_INNER_PRODUCT)
-    older.by_residual = False
-    older.train(vectors)
-    older.add_with_ids(vectors, ids)
-    fitted = fit_to_size(older, flat_limit=1000)  # held: the downcast view does not own it
-    assert _stages(fitted)[1].code_size == DIMENSION
-    got_ids, got_vectors = all_vectors(fitted)
-    order = np.argsort(got_ids)
-    assert np.array_equal(got_ids[order], ids)
-    assert np.allclose(got_vectors[order], vectors, atol=5e-3)
-
-
-def test_an_older_float32_ivf_index_still_gives_back_its_exact_vectors() -> None:
-    ids, vectors = _clustered(2000)
-    older = faiss.index_factory(DIMENSION, "IVF16,Flat", faiss.METRIC_INNER_PRODUCT)
-    older.train(vectors)
-    older.add_with_ids(vectors, ids)
-    got_ids, got_vectors = all_vectors(older)
-    order = np.argsort(got_ids)
-    assert np.array_equal(got_ids[order], ids)
-    assert np.array_equal(got_vectors[order], vectors)
 
 
 def test_ivf_search_finds_each_stored_vector_first() -> None:
@@ -342,42 +330,6 @@ def test_an_ivf_file_written_with_fewer_probes_is_searched_by_the_current_rule(
     faiss.write_index(older, str(_vectors_file(ivf_index_dir)))
     opened = faiss.extract_index_ivf(ClaimIndex.open(ivf_index_dir, HashingEmbedder()).vectors)
     assert opened.nprobe == vector_index.probes_for(opened.nlist, opened.ntotal) > 1
-
-
-def _write_as_older_8bit_ivf(index_dir: Path) -> None:
-    """Rewrite an index's vectors as the IVF kind written before two-stage search."""
-    ids, vectors = all_vectors(faiss.read_index(str(_vectors_file(index_dir))))
-    older = faiss.index_factory(vectors.shape[1], "IVF16,SQ8", faiss.METRIC_INNER_PRODUCT)
-    older.by_residual = False
-    older.train(vectors)
-    older.add_with_ids(vectors, ids)
-    older.nprobe = 1
-    faiss.write_index(older, str(_vectors_file(index_dir)))
-
-
-def test_an_older_8bit_ivf_file_serves_the_same_answers_by_the_current_rule(
-    ivf_index_dir: Path,
-) -> None:
-    questions = ("nvidia margins", "deepseek movement china", "claude code programming")
-    embedder = HashingEmbedder()
-    current = ClaimIndex.open(ivf_index_dir, embedder)
-    expected = [[h.card.id for h in current.ask(q).hits] for q in questions]
-    _write_as_older_8bit_ivf(ivf_index_dir)
-    older = ClaimIndex.open(ivf_index_dir, embedder)
-    ivf = faiss.extract_index_ivf(older.vectors)
-    assert ivf.code_size == older.vectors.d  # still the 8-bit lists, searched as they are
-    assert ivf.nprobe == vector_index.probes_for(ivf.nlist, ivf.ntotal) > 1
-    assert [[h.card.id for h in older.ask(q).hits] for q in questions] == expected
-
-
-def test_a_reindex_that_changes_something_rebuilds_an_older_ivf_file_as_two_stage(
-    all_reviews: Path, ivf_index_dir: Path
-) -> None:
-    _write_as_older_8bit_ivf(ivf_index_dir)
-    (all_reviews / "lex-fridman-490.txt").unlink()
-    reindex(all_reviews, ivf_index_dir, HashingEmbedder())
-    rebuilt = faiss.read_index(str(_vectors_file(ivf_index_dir)))
-    assert _stages(rebuilt)[1].ntotal == read_manifest(ivf_index_dir).vectors
 
 
 def test_a_reindex_that_keeps_an_ivf_index_writes_the_current_probes() -> None:

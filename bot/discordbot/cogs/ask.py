@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.discordbot.checks import MemberCooldown, OnCooldown
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import answer_embeds
+from bot.discordbot.error_handling import claimbot_message
 from bot.discordbot.feedback_views import vote_buttons
 from index import Answer, ClaimbotError
 
@@ -92,7 +93,8 @@ class Ask(commands.Cog):
             async with message.channel.typing():
                 answer = await self.answer(question[:QUESTION_CHARS])
         except ClaimbotError as exc:
-            await message.reply(str(exc), allowed_mentions=none, mention_author=False)
+            reply = claimbot_message(exc)
+            await message.reply(reply, allowed_mentions=none, mention_author=False)
             return
         question_id = await self.record(answer, message.guild.id if message.guild else None)
         await message.reply(

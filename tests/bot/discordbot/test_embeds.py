@@ -22,6 +22,7 @@ from bot.discordbot.embeds import (
     fit,
     summary_embed,
     verdicts_embed,
+    without_paths,
 )
 from index import (
     AnalysisBlock,
@@ -110,6 +111,22 @@ def test_cutting_ends_at_a_word_with_an_ellipsis() -> None:
     assert cut("the quick brown fox", 12) == "the quick…"
     assert cut("short", 12) == "short"
     assert len(cut("x" * 50, 10)) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("cannot read /srv/claimbot/reviews/ep-9.txt: denied", "cannot read ep-9.txt: denied"),
+        ("no index in /var/lib/claimbot/index/ yet", "no index in index yet"),
+        (
+            "see https://example.org/a/b and `/reindex`",
+            "see https://example.org/a/b and `/reindex`",
+        ),
+        ("rated 3/5 in ../reviews", "rated 3/5 in ../reviews"),
+    ],
+)
+def test_server_paths_are_cut_to_their_last_name_and_nothing_else_is(text: str, shown: str) -> None:
+    assert without_paths(text) == shown
 
 
 def test_an_unknown_verdict_label_is_shown_as_written_with_a_middle_badge() -> None:

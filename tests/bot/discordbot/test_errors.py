@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.discordbot.checks import NotModerator
 from bot.discordbot.error_handling import user_message
-from index import IndexMissingError, NotFoundError
+from index import ImportConflictError, IndexCorruptError, IndexMissingError, NotFoundError, Remedy
 from tests.bot.discordbot.conftest import running_bot
 from tests.conftest import REFERENCE_REVIEW
 from tests.fakes import HashingEmbedder
@@ -25,7 +25,7 @@ async def test_a_bot_without_an_index_starts_and_asks_for_a_reindex(tmp_path: Pa
         refused = await server.reply(await server.invoke("ask", question="DeepSeek?"))
         said = refused.body["data"]
         assert refused.body["type"] == 4 and said["flags"] & EPHEMERAL
-        assert "/reindex" in said["content"]
+        assert "/reindex" in said["content"] and str(tmp_path) not in said["content"]
 
         (tmp_path / "reviews" / REFERENCE_REVIEW.name).write_bytes(REFERENCE_REVIEW.read_bytes())
         await server.reply(await server.invoke("reindex", server.MODERATOR), timeout=30)
@@ -53,6 +53,27 @@ def invoke_error(original: Exception) -> app_commands.CommandInvokeError:
 )
 def test_expected_errors_get_their_own_message(error: Exception, says: str) -> None:
     assert says in (user_message(error) or "")
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (IndexCorruptError("the index is damaged"), "A moderator can run `/reindex`."),
+        (NotFoundError("no episode '9'", remedy=Remedy.LIST_EPISODES), "`/episodes` lists them."),
+        (ImportConflictError("already reviewed"), "replace it with `/review add`."),
+    ],
+)
+def test_an_engine_error_ends_with_its_remedy_in_discord_words(error: Exception, says: str) -> None:
+    message = user_message(error) or ""
+    assert message.startswith(str(error)) and message.endswith(says)
+    assert "claimbot reindex" not in message and "--replace" not in message
+
+
+def test_a_member_never_sees_where_the_bot_keeps_its_files() -> None:
+    error = IndexCorruptError("/srv/claimbot/index/manifest.json is damaged (JSONDecodeError)")
+    assert user_message(error) == (
+        "manifest.json is damaged (JSONDecodeError). A moderator can run `/reindex`."
+    )
 
 
 def test_a_bug_gets_no_message_of_its_own_so_the_tree_logs_it_and_says_the_generic_one() -> None:
