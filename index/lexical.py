@@ -180,7 +180,8 @@ class LexicalIndex:
     def load(cls, path: Path) -> LexicalIndex:
         """A saved lexicon; `ValueError` when it is damaged or incomplete."""
         try:
-            with np.load(path, allow_pickle=False) as saved:
+            # Opened here, not by np.load, which leaves its own handle open when parsing fails.
+            with path.open("rb") as handle, np.load(handle, allow_pickle=False) as saved:
                 arrays = {name: saved[name] for name in saved.files}
             return cls(arrays)
         except (KeyError, IndexError, TypeError, EOFError, OSError, zipfile.BadZipFile) as exc:
