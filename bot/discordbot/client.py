@@ -17,7 +17,6 @@ from bot.errors import BotStartError
 from bot.reindexer import Reindexer, reindex_in_thread
 from bot.settings import Settings
 from index import (
-    ClaimbotError,
     ClaimIndex,
     FeedbackStore,
     IndexUnusableError,
@@ -139,16 +138,12 @@ class ClaimBot(commands.AutoShardedBot):
         return await self.reindexer(self.live, self.settings.reviews_dir)
 
     async def index(self) -> ClaimIndex:
-        """The newest published generation, so a reindex by the CLI is picked up too."""
-        return await self.run_blocking(self._fresh_index)
-
-    def _fresh_index(self) -> ClaimIndex:
+        """The generation serving now. Newer ones, whoever publishes them, are picked up by the
+        index watch alone; this opens one only while none is loaded (before the first reindex,
+        or after one that could not be opened), so a member never waits on a refresh."""
         if self.live.loaded:
-            try:
-                self.live.refresh()
-            except ClaimbotError as exc:  # the loaded generation keeps serving
-                log.warning("cannot open the newest index: %s", exc)
-        return self.live.current
+            return self.live.current
+        return await self.run_blocking(lambda: self.live.current)
 
     async def close(self) -> None:
         await super().close()

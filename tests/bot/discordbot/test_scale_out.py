@@ -289,3 +289,25 @@ async def test_unloading_the_cog_stops_the_index_watch(tmp_path: Path) -> None:
         await asyncio.to_thread(reindex, tmp_path / "reviews", tmp_path / "index", embedder)
         await asyncio.sleep(0.3)
         assert harness.bot.live.current.version == served
+
+
+async def test_a_question_never_loads_a_new_generation_only_the_index_watch_does(
+    tmp_path: Path,
+) -> None:
+    embedder = HashingEmbedder()
+    index_reference_review(tmp_path, embedder)
+    async with running_bot(tmp_path, embedder, index_poll_seconds=0.05) as harness:
+        await harness.bot.unload_extension(WATCH)
+        served = harness.bot.live.current.version
+        add_review_to(tmp_path / "reviews", "compute-frontier-112.txt")
+        await asyncio.to_thread(reindex, tmp_path / "reviews", tmp_path / "index", embedder)
+
+        answer = title_of(
+            await harness.server.reply(await harness.server.invoke("ask", question=KNOWN))
+        )
+        assert KNOWN_HEADLINE in answer and harness.bot.live.current.version == served
+
+        await harness.bot.load_extension(WATCH)
+        async with asyncio.timeout(PICKUP_DEADLINE):
+            while harness.bot.live.current.version == served:
+                await asyncio.sleep(0.05)
