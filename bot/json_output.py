@@ -3,9 +3,10 @@ is `ReindexSummary.model_dump(mode="json")`, which the bot also reads back from 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from index import Answer, Episode, EpisodeSummary, VerdictCard
+from index import Answer, Episode, EpisodeSummary, Gap, VerdictCard
 
 
 def episode_json(episode: Episode) -> dict[str, Any]:
@@ -52,3 +53,17 @@ def episodes_json(summaries: list[EpisodeSummary]) -> list[dict[str, Any]]:
         for s in summaries
     ]
 
+
+def gap_json(gap: Gap) -> dict[str, Any]:
+    return {
+        "question": gap.question,
+        "unanswered": gap.unanswered,
+        "downvotes": gap.downvotes,
+        "upvotes": gap.upvotes,
+        "last_asked": utc_time(gap.last_asked),
+    }
+
+
+def utc_time(timestamp: float) -> str:
+    """A Unix time as ISO 8601 in UTC, to the second: `2026-12-04T22:37:39Z`."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

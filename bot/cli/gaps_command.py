@@ -4,11 +4,10 @@ feedback database the Discord bot fills (the same ranking as the bot's `/gaps`).
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from bot.cli.common import CommandFactory, emit_json
+from bot.json_output import gap_json, utc_time
 from bot.settings import Settings
 from bot.wording import gap_reasons
 from index import ClaimbotError, FeedbackStore, Gap
@@ -43,24 +42,12 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def gap_json(gap: Gap) -> dict[str, Any]:
-    return {
-        "question": gap.question,
-        "unanswered": gap.unanswered,
-        "downvotes": gap.downvotes,
-        "upvotes": gap.upvotes,
-        "last_asked": _when(gap.last_asked),
-    }
-
-
 def render_gaps(gaps: list[Gap]) -> str:
     if not gaps:
         return "no gaps: every recorded question was answered and no answer was voted down"
     lines = ["Most wanted reviews (questions unanswered or voted 👎):"]
     for n, gap in enumerate(gaps, 1):
-        lines.append(f"{n:>3}. {gap.question}  ({gap_reasons(gap)}; last {_when(gap.last_asked)})")
+        lines.append(
+            f"{n:>3}. {gap.question}  ({gap_reasons(gap)}; last {utc_time(gap.last_asked)})"
+        )
     return "\n".join(lines)
-
-
-def _when(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
