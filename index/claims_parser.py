@@ -12,6 +12,12 @@ from pathlib import Path
 
 from index.errors import ReviewFormatError
 from index.models import AnalysisBlock, Episode, VerdictCard
+from index.provenance_lines import (
+    CLAIM_FIELDS,
+    ProvenanceFields,
+    ProvenanceLineError,
+    field_of,
+)
 from index.rating import rate_verdict
 from index.review_lines import (
     BULLET,
@@ -105,6 +111,14 @@ class ClaimsParser:
         quote, speaker, body = _split_quote(body)
         label, justification, after = self._verdict(block, verdict_at, headline)
         rest = block[after:]
+        provenance = ProvenanceFields()
+        while rest and (found := field_of(rest[-1].text, CLAIM_FIELDS)):
+            # Read from the end: provenance lines close a claim, after any wrapped justification.
+            try:
+                provenance.read(*found)
+            except ProvenanceLineError as exc:
+                raise self.error(str(exc), rest[-1].number, headline) from exc
+            rest = rest[:-1]
         if any(VERDICT.match(ln.text) or is_our_analysis(ln.text) for ln in rest):
             # Another claim inside this block (its headline not recognised) or the verdict
             # before the analysis: either way text would be lost.
@@ -134,8 +148,9 @@ class ClaimsParser:
             analysis=tuple(_analysis(body)),
             verdict=label,
             justification=justification,
-            rating=rate_verdict(label),
+            rating=rate_verdict(label, provenance.values.get("publisher_rating")),
             line=head.number,
+            **provenance.values,
         )
 
     def _verdict(self, block: list[Line], at: int, headline: str) -> tuple[str, str, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,8 +25,35 @@ class Guest(BaseModel):
     role: str | None = None
 
 
+PartyKind = Literal["person", "organization"]
+ReviewKind = Literal["podcast", "fact-check"]
+
+
+class Party(BaseModel):
+    """A person or an organisation: who reviewed a claim, or who made it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    url: str | None = None
+    kind: PartyKind | None = None
+
+
+class PublisherRating(BaseModel):
+    """A verdict's rating on its publisher's own scale (2 on a scale of 1 to 6), kept beside
+    claimbot's 1-5 rating so an export says what the publisher said."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: float
+    worst: float
+    best: float
+
+
 class Episode(BaseModel):
-    """One reviewed episode. Identified by podcast and number, or podcast and title."""
+    """One review: of a podcast episode (identified by podcast and number, or podcast and
+    title) or, for `kind` "fact-check", one fact-checker's page (`podcast` names the publisher,
+    `title` the page)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -44,6 +72,11 @@ class Episode(BaseModel):
         "bottom line, guest credentials): topics the episode touches without a verdict",
     )
     source_file: str
+    kind: ReviewKind = "podcast"
+    url: str | None = Field(None, description="the review's page")
+    reviewer: Party | None = Field(None, description="who published the review")
+    reviewed: date | None = Field(None, description="when the review was published")
+    language: str | None = Field(None, description="the review's language, BCP 47")
 
     @property
     def key(self) -> str:
@@ -59,7 +92,9 @@ class Episode(BaseModel):
 
     @property
     def display_name(self) -> str:
-        """`Lex Fridman Podcast #490: State of AI in 2026...`."""
+        """`Lex Fridman Podcast #490: State of AI in 2026...`; a fact-check's page title."""
+        if self.kind == "fact-check":
+            return f"{self.podcast}: {self.title}"
         number = f" #{self.number}" if self.number is not None else ""
         return f"{self.podcast}{number}: {self.title}"
 
@@ -94,6 +129,13 @@ class VerdictCard(BaseModel):
     justification: str = ""
     rating: int = Field(ge=1, le=5)
     line: int = Field(description="1-based line of the headline in the review file")
+    url: str | None = Field(None, description="this claim's own page, when it has one")
+    claimant: Party | None = Field(None, description="who made the claim, when known")
+    claimed: date | None = Field(None, description="when the claim was made")
+    appearances: tuple[str, ...] = Field((), description="where the claim appeared (URLs)")
+    first_appearance: str | None = Field(None, description="where it appeared first (URL)")
+    publisher_rating: PublisherRating | None = None
+    language: str | None = Field(None, description="the claim's language, BCP 47")
 
     @property
     def paragraphs(self) -> list[str]:
@@ -116,6 +158,38 @@ class VerdictCard(BaseModel):
         return "\n".join(f"• {b.text}" if b.bullet else b.text for b in self.analysis)
 
 
+class Provenance(BaseModel):
+    """Where a verdict comes from, as every front end shows it: the card's own facts, else its
+    review's (a claim's own page over the review's)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str | None = None
+    reviewer: Party | None = None
+    reviewed: date | None = None
+    claimant: Party | None = None
+    claimed: date | None = None
+    appearances: tuple[str, ...] = ()
+    first_appearance: str | None = None
+    language: str | None = None
+
+    @classmethod
+    def of(cls, card: VerdictCard, episode: Episode) -> Provenance:
+        claimant = card.claimant
+        if claimant is None and card.speaker:
+            claimant = Party(name=card.speaker)
+        return cls(
+            url=card.url or episode.url,
+            reviewer=episode.reviewer,
+            reviewed=episode.reviewed,
+            claimant=claimant,
+            claimed=card.claimed,
+            appearances=card.appearances,
+            first_appearance=card.first_appearance,
+            language=card.language or episode.language,
+        )
+
+
 class ParsedReview(BaseModel):
     """What one review file yields."""
 
@@ -132,6 +206,10 @@ class Hit(BaseModel):
     confidence: float = Field(
         1.0, description="calibrated probability (0-1) that this card answers the question"
     )
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance.of(self.card, self.episode)
 
 
 class Answer(BaseModel):

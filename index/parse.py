@@ -18,6 +18,12 @@ import regex
 from index.claims_parser import ClaimsParser
 from index.errors import ReviewFormatError
 from index.models import Episode, Guest, ParsedReview
+from index.provenance_lines import (
+    HEADER_FIELDS,
+    ProvenanceFields,
+    ProvenanceLineError,
+    field_of,
+)
 from index.review_header import parse_guests, parse_published
 from index.review_lines import BACK_LINK, EPISODE, GUESTS, PUBLISHED, Line, section_of, split_lines
 
@@ -124,11 +130,17 @@ class _ReviewParser:
         title = rest[0].text
         published = duration = credibility = None
         guests: tuple[Guest, ...] = ()
+        provenance = ProvenanceFields()
         for line in rest[1:]:
             if match := PUBLISHED.match(line.text):
                 published, duration, credibility = parse_published(match["rest"])
             elif match := GUESTS.match(line.text):
                 guests = parse_guests(match["rest"])
+            elif found := field_of(line.text, HEADER_FIELDS):
+                try:
+                    provenance.read(*found)
+                except ProvenanceLineError as exc:
+                    raise self.error(str(exc), line.number) from exc
         return Episode(
             podcast=podcast,
             number=number,
@@ -141,6 +153,7 @@ class _ReviewParser:
             bottom_line=_prose(sections.get("bottom_line")),
             commentary=_commentary(sections),
             source_file=str(self.path),
+            **provenance.values,
         )
 
 

@@ -7,7 +7,12 @@ lands in the middle of the scale: a label is never rejected.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import regex
+
+if TYPE_CHECKING:
+    from index.models import PublisherRating
 
 # 5 = the claim holds, 1 = it is false.
 _BASE_WORDS: dict[str, int] = {
@@ -91,8 +96,24 @@ RATING_COLOURS: dict[int, int] = {
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*")
 
 
-def rate_verdict(label: str) -> int:
-    """The 1-5 rating of a verdict label: 5 for "Accurate", 1 for "False", 3 when unknown."""
+def rate_verdict(label: str, publisher_rating: PublisherRating | None = None) -> int:
+    """The 1-5 rating of a verdict label: 5 for "Accurate", 1 for "False". A label no table
+    knows takes the publisher's number, when there is one, on the 1-5 scale; else 3."""
+    known = rate_label(label)
+    if known is not None:
+        return known
+    if publisher_rating is not None:
+        return scaled_rating(publisher_rating)
+    return 3
+
+
+def scaled_rating(rating: PublisherRating) -> int:
+    """A rating on its publisher's scale (worst to best, either way round) as 1-5."""
+    return 1 + round(4 * (rating.value - rating.worst) / (rating.best - rating.worst))
+
+
+def rate_label(label: str) -> int | None:
+    """The 1-5 rating of a verdict label, or None when no known word is in it."""
     words = [w.casefold() for w in _WORD.findall(label)]
     scores = [_BASE_WORDS[w] for w in words if w in _BASE_WORDS]
     if not scores:
@@ -101,7 +122,7 @@ def rate_verdict(label: str) -> int:
         scores = [_BASE_WORDS[p] for p in parts if p in _BASE_WORDS]
         words = parts + words
     if not scores:
-        return 3
+        return None
     score = scores[0]
     wordset = set(words)
     if wordset & _CONTRAST and len(set(scores)) > 1:

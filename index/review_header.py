@@ -25,7 +25,7 @@ def parse_published(text: str) -> tuple[date | None, int | None, str | None]:
     published = None
     rest = text.strip()
     if match := _DATE.match(rest):
-        published = _parse_date(match["date"])
+        published = parse_date(match["date"])
         if published is not None:
             rest = match["rest"]
     duration = None
@@ -39,7 +39,8 @@ def parse_published(text: str) -> tuple[date | None, int | None, str | None]:
     return published, duration, credibility
 
 
-def _parse_date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
+    """`January 31, 2026`, `Jan. 31st 2026` or `2026-01-31`; None for anything else."""
     cleaned = regex.sub(r"(\d)(st|nd|rd|th)", r"\1", text).replace(".", "")
     cleaned = regex.sub(r"\s+", " ", cleaned)
     # "Sept." is a common abbreviation that strptime's "%b" (Sep) does not read.

@@ -16,7 +16,8 @@ from datetime import date
 
 import regex
 
-from index.models import AnalysisBlock, Episode, Guest, VerdictCard
+from index.models import AnalysisBlock, Episode, Guest, Party, PublisherRating, VerdictCard
+from index.provenance_lines import party_text, rating_text
 
 DEFAULT_EMOJI = "🔎"
 """Topic marker for a claim that has neither an emoji nor a quote: the parser recognises a
@@ -53,6 +54,8 @@ _HEADINGS = {
     "our analysis",
 }
 MAX_SPEAKER_CHARS = 80
+# What the parser would read off the end of a party's name as its kind or its web address.
+_PARTY_TAIL = regex.compile(r"\s*\((?:person|organi[sz]ation)\)\s*$|\s+https?://\S*$", regex.I)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,13 @@ class ClaimDraft:
     speaker: str | None = None
     analysis: tuple[AnalysisBlock, ...] = ()
     justification: str = ""
+    url: str | None = None
+    claimant: Party | None = None
+    claimed: date | None = None
+    appearances: tuple[str, ...] = ()
+    first_appearance: str | None = None
+    publisher_rating: PublisherRating | None = None
+    language: str | None = None
 
     @classmethod
     def from_card(cls, card: VerdictCard) -> ClaimDraft:
@@ -77,6 +87,13 @@ class ClaimDraft:
             speaker=card.speaker,
             analysis=card.analysis,
             justification=card.justification,
+            url=card.url,
+            claimant=card.claimant,
+            claimed=card.claimed,
+            appearances=card.appearances,
+            first_appearance=card.first_appearance,
+            publisher_rating=card.publisher_rating,
+            language=card.language,
         )
 
 
@@ -95,7 +112,7 @@ def render_review(episode: Episode, claims: Sequence[ClaimDraft]) -> str:
     lines = [f"← Back to {one_line(episode.podcast)}"]
     if episode.number is not None:
         lines.append(f"Episode #{episode.number}")
-    lines += ["", _not_a_heading(one_line(episode.title)), ""]
+    lines += ["", _not_a_heading(one_line(episode.title)), *_review_provenance(episode), ""]
     published = _published_line(episode)
     if published:
         lines += [published, ""]
@@ -158,8 +175,51 @@ def _claim_block(claim: ClaimDraft) -> list[str]:
         previous_bullet = block.bullet
     if previous_bullet:
         lines.append("")
-    lines += [_verdict_line(claim), ""]
+    lines += [_verdict_line(claim), *_claim_provenance(claim), ""]
     return lines
+
+
+def _review_provenance(episode: Episode) -> list[str]:
+    """The header's provenance lines (docs/review-format.md, "Provenance"); none for a podcast
+    review that has no provenance, so such files read as before."""
+    lines = []
+    if episode.kind != "podcast":
+        lines.append(f"Kind: {episode.kind}")
+    if episode.url:
+        lines.append(f"URL: {episode.url}")
+    if episode.reviewer:
+        lines.append(f"Reviewed by: {_party(episode.reviewer)}")
+    if episode.reviewed:
+        lines.append(f"Reviewed on: {episode.reviewed.isoformat()}")
+    if episode.language:
+        lines.append(f"Language: {episode.language}")
+    return lines
+
+
+def _claim_provenance(claim: ClaimDraft) -> list[str]:
+    """The claim's provenance lines, written right after its verdict."""
+    lines = []
+    if claim.url:
+        lines.append(f"URL: {claim.url}")
+    if claim.claimant:
+        lines.append(f"Claimed by: {_party(claim.claimant)}")
+    if claim.claimed:
+        lines.append(f"Claimed on: {claim.claimed.isoformat()}")
+    if claim.appearances:
+        lines.append("Appeared in: " + " ".join(claim.appearances))
+    if claim.first_appearance:
+        lines.append(f"First appeared in: {claim.first_appearance}")
+    if claim.publisher_rating:
+        lines.append(f"Rating: {rating_text(claim.publisher_rating)}")
+    if claim.language:
+        lines.append(f"Language: {claim.language}")
+    return lines
+
+
+def _party(party: Party) -> str:
+    """A party on one line, its name kept from reading as the kind or the web address."""
+    name = _PARTY_TAIL.sub("", one_line(party.name))
+    return party_text(party.model_copy(update={"name": name or party.name}))
 
 
 def _stands_alone(headline: str) -> bool:
@@ -173,6 +233,8 @@ def _speaker(speaker: str | None) -> str:
     if not speaker:
         return ""
     name = _QUOTE_MARKS.sub("", one_line(speaker)).strip(" —–-")
+    if regex.match(r"\p{Ll}", name):
+        return ""  # the parser reads a lower-case name as the quote's own words, not a speaker
     return name[:MAX_SPEAKER_CHARS].strip() if len(name) >= 2 else ""
 
 

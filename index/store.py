@@ -31,10 +31,10 @@ from index.errors import (
 )
 from index.passages import DEFAULT_LAYOUT, LAYOUTS
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """What a generation holds. 2: vectors flat float16 or two-stage IVF (index/vector_index.py)
-and the cards' words always saved. An index of another format is refused by readers and
-rebuilt in full by the next reindex."""
+and the cards' words always saved; 3: cards and reviews carry their provenance. An index of
+another format is refused by readers and rebuilt in full by the next reindex."""
 MANIFEST = "manifest.json"
 VECTORS_FILE = "vectors.faiss"
 DATABASE_FILE = "claims.sqlite"

@@ -1,0 +1,162 @@
+"""The review format's optional provenance lines: where a review and each of its claims come
+from (docs/review-format.md, "Provenance").
+
+In the header, after the title: `Kind:`, `URL:`, `Reviewed by:`, `Reviewed on:`, `Language:`.
+In a claim, right after its `Verdict:` line: `URL:`, `Claimed by:`, `Claimed on:`,
+`Appeared in:`, `First appeared in:`, `Rating:`, `Language:`. Each is one line, each optional;
+a file without them parses as before. A value that cannot be read is an error naming the line,
+never a field silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import regex
+
+from index.models import Party, PartyKind, PublisherRating
+from index.review_header import parse_date
+
+FIELD = regex.compile(
+    r"^(?P<name>kind|url|reviewed by|reviewed on|language|claimed by|claimed on|appeared in"
+    r"|first appeared in|rating)\s*:\s*(?P<value>.*)$",
+    regex.I,
+)
+HEADER_FIELDS = frozenset({"kind", "url", "reviewed by", "reviewed on", "language"})
+CLAIM_FIELDS = frozenset(
+    {"url", "claimed by", "claimed on", "appeared in", "first appeared in", "rating", "language"}
+)
+_URL = regex.compile(r"^https?://[^\s<>\"]+$", regex.I)
+_LANGUAGE = regex.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_PARTY = regex.compile(
+    r"^(?P<name>.*?)\s*(?:\((?P<kind>person|organi[sz]ation)\))?\s*(?P<url>https?://\S+)?$",
+    regex.I,
+)
+_RATING = regex.compile(
+    r"^(?P<value>-?\d+(?:\.\d+)?)\s+(?:of|on\s+a\s+scale\s+of|on)\s+"
+    r"(?P<worst>-?\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<best>-?\d+(?:\.\d+)?)$",
+    regex.I,
+)
+
+
+class ProvenanceLineError(ValueError):
+    """A provenance line whose value cannot be read; the parser adds the file and line."""
+
+
+@dataclass
+class ProvenanceFields:
+    """The provenance lines read from one header or one claim, as model field values."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def read(self, name: str, value: str) -> None:
+        """Take one `Name: value` line (`name` case-folded); `ProvenanceLineError` if its
+        value is not what the field holds, or the field came already."""
+        key, parsed = _parse(name, value.strip())
+        if key in self.values:
+            raise ProvenanceLineError(f"'{name.capitalize()}:' is given twice")
+        self.values[key] = parsed
+
+
+def field_of(text: str, allowed: frozenset[str]) -> tuple[str, str] | None:
+    """(name, value) when `text` is one of the `allowed` provenance lines, else None."""
+    match = FIELD.match(text)
+    if match is None or match["name"].casefold() not in allowed:
+        return None
+    return regex.sub(r"\s+", " ", match["name"].casefold()), match["value"]
+
+
+def _parse(name: str, value: str) -> tuple[str, Any]:
+    if not value:
+        raise ProvenanceLineError(f"'{name.capitalize()}:' has no value")
+    if name == "kind":
+        kind = value.casefold()
+        if kind not in ("podcast", "fact-check"):
+            raise ProvenanceLineError(f"'Kind:' is 'podcast' or 'fact-check', not {value[:40]!r}")
+        return "kind", kind
+    if name == "url":
+        return "url", _url(value)
+    if name in ("reviewed by", "claimed by"):
+        return ("reviewer" if name == "reviewed by" else "claimant"), _party(value)
+    if name in ("reviewed on", "claimed on"):
+        return ("reviewed" if name == "reviewed on" else "claimed"), _date(value)
+    if name == "language":
+        if not _LANGUAGE.match(value):
+            raise ProvenanceLineError(
+                f"'Language:' takes a language tag such as 'en' or 'pt-BR', not {value[:40]!r}"
+            )
+        return "language", value
+    if name == "appeared in":
+        return "appearances", tuple(_url(u) for u in regex.split(r"[\s,]+", value) if u)
+    if name == "first appeared in":
+        return "first_appearance", _url(value)
+    return "publisher_rating", _rating(value)
+
+
+def _url(value: str) -> str:
+    if not _URL.match(value):
+        raise ProvenanceLineError(
+            f"expected a web address (http:// or https://), found {value[:60]!r}"
+        )
+    return value
+
+
+def _party(value: str) -> Party:
+    match = _PARTY.match(value)
+    name = match["name"].strip(" ,") if match else ""
+    if match is None or not name:
+        raise ProvenanceLineError(
+            "expected a name, then optionally (person) or (organization) and a web address, "
+            f"found {value[:60]!r}"
+        )
+    kind_word = (match["kind"] or "").casefold()
+    kind: PartyKind | None = None
+    if kind_word:
+        kind = "person" if kind_word == "person" else "organization"
+    return Party(name=name, url=match["url"], kind=kind)
+
+
+def _date(value: str) -> date:
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ProvenanceLineError(
+            f"expected a date such as 'March 2, 2026' or '2026-03-02', found {value[:40]!r}"
+        )
+    return parsed
+
+
+def _rating(value: str) -> PublisherRating:
+    match = _RATING.match(value)
+    if match is None:
+        raise ProvenanceLineError(f"expected a rating such as '2 of 1-6', found {value[:40]!r}")
+    rating = PublisherRating(
+        value=float(match["value"]), worst=float(match["worst"]), best=float(match["best"])
+    )
+    low, high = sorted((rating.worst, rating.best))
+    if rating.worst == rating.best or not low <= rating.value <= high:
+        raise ProvenanceLineError(f"the rating {value[:40]!r} is not within its scale")
+    return rating
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def party_text(party: Party) -> str:
+    """`AFP Fact Check (organization) https://factcheck.afp.com`: what `_party` reads back."""
+    parts = [party.name]
+    if party.kind:
+        parts.append(f"({party.kind})")
+    if party.url:
+        parts.append(party.url)
+    return " ".join(parts)
+
+
+def rating_text(rating: PublisherRating) -> str:
+    """`2 of 1-6`, numbers without a needless `.0`."""
+    return f"{_number(rating.value)} of {_number(rating.worst)}-{_number(rating.best)}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
