@@ -7,10 +7,10 @@ from index.claimreview import (
     ClaimReviewError,
     ClaimReviewFieldError,
     ImportedReview,
-    claimreview_document,
     read_claimreview_json,
     read_claimreviews,
 )
+from index.claimreview_export import claimreview_document, datafeed_document, google_problems
 from index.embed import (
     DEFAULT_MODEL,
     Backend,
@@ -93,6 +93,8 @@ __all__ = [
     "VerdictCard",
     "WrittenReview",
     "claimreview_document",
+    "datafeed_document",
+    "google_problems",
     "has_fast_bf16",
     "hash_user",
     "normalize_question",

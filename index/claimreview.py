@@ -1,10 +1,5 @@
-"""Verdict cards ⇄ schema.org ClaimReview JSON-LD, the format fact-checkers publish.
-
-Export: one `ClaimReview` per card, its `itemReviewed` a `Claim` whose `appearance` is the
-episode as a `PodcastEpisode`. Everything a card holds travels in schema.org properties (the
-quote as the claim's `text`, the analysis as `reviewBody`, one line per paragraph or `• `
-bullet) except the topic emoji, which has no schema.org property and goes in `claimbot:emoji`
-under a `urn:claimbot:` prefix declared in the context.
+"""schema.org ClaimReview JSON-LD, the format fact-checkers publish → review drafts (the
+export is `index.claimreview_export`).
 
 Import reads what real publishers write, leniently (a single object, a list or an `@graph`;
 values as strings, lists or objects; `@id` references into the graph), and turns it into
@@ -16,96 +11,23 @@ review drafts (`index.claimreview_reader`): `ImportedReview`s, one per episode, 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from index.claimreview_reader import ClaimReviewReader
 from index.errors import ClaimReviewError, ClaimReviewFieldError
-from index.jsonld_values import CONTEXT, EMOJI_PROPERTY, prop, types_of
-from index.models import Episode, VerdictCard
+from index.jsonld_values import prop, types_of
+from index.models import Episode
 from index.review_writer import ClaimDraft
 
 __all__ = [
     "ClaimReviewError",
     "ClaimReviewFieldError",
     "ImportedReview",
-    "claimreview",
-    "claimreview_document",
-    "podcast_episode",
     "read_claimreview_json",
     "read_claimreviews",
 ]
-
-# -- export ---------------------------------------------------------------------------------
-
-
-def claimreview(card: VerdictCard, episode: Episode, author: str | None = None) -> dict[str, Any]:
-    """One card as a ClaimReview node (without `@context`; see `claimreview_document`)."""
-    claim: dict[str, Any] = {"@type": "Claim", "appearance": podcast_episode(episode)}
-    if card.quote:
-        claim["text"] = card.quote
-    if card.speaker:
-        claim["author"] = {"@type": "Person", "name": card.speaker}
-    rating: dict[str, Any] = {
-        "@type": "Rating",
-        "ratingValue": card.rating,
-        "bestRating": 5,
-        "worstRating": 1,
-        "alternateName": card.verdict,
-    }
-    if card.justification:
-        rating["ratingExplanation"] = card.justification
-    node: dict[str, Any] = {
-        "@type": "ClaimReview",
-        "identifier": card.id,
-        "position": card.position,
-        "claimReviewed": card.headline,
-        "reviewRating": rating,
-        "itemReviewed": claim,
-    }
-    if episode.published is not None:
-        node["datePublished"] = episode.published.isoformat()
-    if author:
-        node["author"] = {"@type": "Organization", "name": author}
-    analysis = card.analysis_text()
-    if analysis:
-        node["reviewBody"] = analysis
-    if card.emoji:
-        node[EMOJI_PROPERTY] = card.emoji
-    return node
-
-
-def podcast_episode(episode: Episode) -> dict[str, Any]:
-    """The episode as a schema.org PodcastEpisode in its PodcastSeries."""
-    node: dict[str, Any] = {
-        "@type": "PodcastEpisode",
-        "name": episode.title,
-        "partOfSeries": {"@type": "PodcastSeries", "name": episode.podcast},
-    }
-    if episode.number is not None:
-        node["episodeNumber"] = episode.number
-    if episode.published is not None:
-        node["datePublished"] = episode.published.isoformat()
-    if episode.duration_minutes:
-        node["duration"] = f"PT{episode.duration_minutes}M"
-    if episode.guests:
-        node["contributor"] = [
-            {"@type": "Person", "name": g.name, **({"description": g.role} if g.role else {})}
-            for g in episode.guests
-        ]
-    return node
-
-
-def claimreview_document(
-    cards: Iterable[tuple[Episode, VerdictCard]], author: str | None = None
-) -> dict[str, Any]:
-    """A JSON-LD document with one ClaimReview per card in its `@graph`."""
-    return {
-        "@context": CONTEXT,
-        "@graph": [claimreview(card, episode, author) for episode, card in cards],
-    }
-
 
 # -- import ---------------------------------------------------------------------------------
 

@@ -54,6 +54,8 @@ PUBLIC = [
     "VerdictCard",
     "WrittenReview",
     "claimreview_document",
+    "datafeed_document",
+    "google_problems",
     "has_fast_bf16",
     "hash_user",
     "normalize_question",

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.cli.common import (
     CommandFactory,
@@ -24,19 +25,25 @@ from index import (
     ClaimbotError,
     ReindexSummary,
     claimreview_document,
+    datafeed_document,
+    google_problems,
     read_claimreview_json,
     reindex,
     write_imported_reviews,
 )
 from index.atomic_write import write_atomically
 
-FORMATS = ("claimreview",)
+FORMATS = ("claimreview", "datafeed")
 
 
 def register(command: CommandFactory) -> None:
     p = command("export", "export the verdict cards as schema.org ClaimReview JSON-LD")
     p.add_argument(
-        "--format", choices=FORMATS, default="claimreview", help="output format (claimreview)"
+        "--format",
+        choices=FORMATS,
+        default="claimreview",
+        help="claimreview: a JSON-LD @graph of ClaimReviews (default); datafeed: the Data "
+        "Commons DataFeed, one DataFeedItem per review page",
     )
     p.add_argument(
         "--episode", metavar="EP", help="only this episode: number, slug, file or part of a title"
@@ -70,7 +77,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         cards = [(episode, card) for card in index.episode_cards(episode)]
     else:
         cards = [(hit.episode, hit.card) for hit in index.all_cards()]
-    text = json.dumps(claimreview_document(cards, author=args.author), ensure_ascii=False, indent=2)
+    build = datafeed_document if args.format == "datafeed" else claimreview_document
+    text = json.dumps(build(cards, author=args.author), ensure_ascii=False, indent=2)
+    _warn_about_google(claimreview_document(cards, author=args.author)["@graph"])
     if args.output is None:
         print(text)
         return 0
@@ -78,6 +87,22 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     episodes = len({episode.key for episode, _ in cards})
     print(f"wrote {len(cards)} ClaimReview(s) from {episodes} episode(s) to {args.output}")
     return 0
+
+
+def _warn_about_google(claimreviews: list[dict[str, Any]]) -> None:
+    """One line on stderr per kind of required property missing, so the export still serves
+    other tools but nobody is surprised that Google's fact-check results skip it."""
+    missing: dict[str, int] = {}
+    for node in claimreviews:
+        for path in google_problems(node):
+            missing[path] = missing.get(path, 0) + 1
+    hints = {"url": " (add a `URL:` line to those reviews)"}
+    for path, count in missing.items():
+        print(
+            f"warning: {count} ClaimReview(s) have no {path}, which Google's fact-check markup "
+            f"requires{hints.get(path, '')}",
+            file=sys.stderr,
+        )
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -55,6 +55,29 @@ def test_export_of_one_episode_to_a_file(
     assert {n["author"]["name"] for n in graph} == {"Pod Reviews"}
 
 
+def test_export_as_datafeed_prints_one_feed_item_per_review(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["export", "--format", "datafeed"], embedder=embedder) == 0
+    feed = _out(capsys)
+    assert feed["@type"] == "DataFeed"
+    [item] = feed["dataFeedElement"]
+    assert len(item["item"]) == 6
+
+
+def test_export_warns_once_that_reviews_without_a_url_miss_googles_required_url(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["export"], embedder=embedder) == 0
+    warnings = capsys.readouterr().err.splitlines()
+    assert warnings == [
+        "warning: 6 ClaimReview(s) have no url, which Google's fact-check markup requires "
+        "(add a `URL:` line to those reviews)"
+    ]
+
+
 def test_export_of_an_unknown_episode_fails_with_a_message(
     indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,9 +10,9 @@ import pytest
 from index import ReviewFormatError, parse_review
 from index.models import Party, Provenance, PublisherRating
 from index.review_writer import ClaimDraft, render_review
-from tests.conftest import REPO
+from tests.conftest import TEST_DATA
 
-DATA = REPO / "tests" / "data"
+DATA = TEST_DATA
 FACT_CHECK = DATA / "provenance" / "harbour-checks.txt"
 
 
