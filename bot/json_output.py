@@ -6,11 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from index import Answer, Episode, EpisodeSummary, Gap, VerdictCard
+from index import Answer, Episode, EpisodeSummary, Gap, Provenance, VerdictCard
 
 
 def episode_json(episode: Episode) -> dict[str, Any]:
     return {"podcast": episode.podcast, "number": episode.number, "title": episode.title}
+
+
+def provenance_json(provenance: Provenance) -> dict[str, Any]:
+    """Where a verdict comes from: every key always present, null (or []) when unknown."""
+    return provenance.model_dump(mode="json")
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -26,6 +31,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "rating": h.card.rating,
                 "score": round(h.score, 4),
                 "confidence": round(h.confidence, 4),
+                "provenance": provenance_json(h.provenance),
             }
             for h in answer.hits
         ],
@@ -36,7 +42,13 @@ def verdicts_json(episode: Episode, cards: list[VerdictCard]) -> dict[str, Any]:
     return {
         "episode": episode_json(episode),
         "claims": [
-            {"id": c.id, "headline": c.headline, "verdict": c.verdict, "rating": c.rating}
+            {
+                "id": c.id,
+                "headline": c.headline,
+                "verdict": c.verdict,
+                "rating": c.rating,
+                "provenance": provenance_json(Provenance.of(c, episode)),
+            }
             for c in cards
         ],
     }

@@ -3,10 +3,11 @@ question is a gap, and what an abstention says."""
 
 from __future__ import annotations
 
-from index import Episode, Gap, Hit, VerdictCard
+from index import Episode, Gap, Hit, Party, Provenance, VerdictCard
 
 BADGES = {5: "✅", 4: "☑️", 3: "⚖️", 2: "⚠️", 1: "❌"}
 ABSTENTION = "No reviewed claim covers that."
+READ_THE_REVIEW = "Read the review"
 CLOSE_MATCH = 0.8
 """From this confidence an answer is worded as a close match; below, as a related claim."""
 
@@ -38,3 +39,40 @@ def gap_reasons(gap: Gap) -> str:
     if gap.downvotes:
         why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
     return ", ".join(why)
+
+
+def source_lines(provenance: Provenance) -> list[str]:
+    """Where a verdict comes from, in up to two lines: who reviewed it, when and where; who
+    made the claim, when and where it appeared. None for a review that says nothing beyond its
+    speaker, whose name the card already shows."""
+    lines = []
+    reviewed = _joined(
+        _party(provenance.reviewer, "Reviewed by "),
+        provenance.reviewed.isoformat() if provenance.reviewed else None,
+    )
+    if provenance.url:
+        reviewed = f"{reviewed or 'Review'}: {provenance.url}"
+    if reviewed:
+        lines.append(reviewed)
+    where = provenance.first_appearance or next(iter(provenance.appearances), None)
+    if provenance.claimed or where:
+        claimed = _joined(
+            _party(provenance.claimant, "Claimed by ") or "Claimed",
+            provenance.claimed.isoformat() if provenance.claimed else None,
+        )
+        more = len(set(provenance.appearances) - {where}) if where else 0
+        lines.append(
+            f"{claimed}" + (f", in {where}" if where else "") + (f" (+{more} more)" if more else "")
+        )
+    elif provenance.claimant and (provenance.claimant.url or provenance.claimant.kind):
+        lines.append(_party(provenance.claimant, "Claimed by ") or "")
+    return lines
+
+
+def _party(party: Party | None, lead: str) -> str | None:
+    return f"{lead}{party.name}" if party else None
+
+
+def _joined(*parts: str | None) -> str | None:
+    kept = [p for p in parts if p]
+    return ", ".join(kept) if kept else None

@@ -40,7 +40,18 @@ from index.feedback import (
     normalize_question,
 )
 from index.live import LiveIndex
-from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
+from index.models import (
+    AnalysisBlock,
+    Answer,
+    Episode,
+    Guest,
+    Hit,
+    ParsedReview,
+    Party,
+    Provenance,
+    PublisherRating,
+    VerdictCard,
+)
 from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
 from index.rating import rate_verdict, rating_colour
@@ -84,6 +95,9 @@ __all__ = [
     "ModelLoadError",
     "NotFoundError",
     "ParsedReview",
+    "Party",
+    "Provenance",
+    "PublisherRating",
     "ReindexBusyError",
     "ReindexSummary",
     "Remedy",

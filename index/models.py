@@ -171,6 +171,7 @@ class Provenance(BaseModel):
     claimed: date | None = None
     appearances: tuple[str, ...] = ()
     first_appearance: str | None = None
+    publisher_rating: PublisherRating | None = None
     language: str | None = None
 
     @classmethod
@@ -186,6 +187,7 @@ class Provenance(BaseModel):
             claimed=card.claimed,
             appearances=card.appearances,
             first_appearance=card.first_appearance,
+            publisher_rating=card.publisher_rating,
             language=card.language or episode.language,
         )
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.wording import ABSTENTION, badge, confidence_note, episode_line, match_label
+from bot.wording import (
+    ABSTENTION,
+    badge,
+    confidence_note,
+    episode_line,
+    match_label,
+    source_lines,
+)
 from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
 
 WIDTH = 88
@@ -25,6 +32,9 @@ def render_card(hit: Hit) -> str:
         lines += ["", "  Our analysis:"]
         for block in card.analysis:
             lines.append(bullet.fill(block.text) if block.bullet else wrap.fill(block.text))
+    source = source_lines(hit.provenance)
+    if source:
+        lines += ["", *(f"  {line}" for line in source)]
     lines.append(f"  [{card.id}]")
     return "\n".join(lines)
 

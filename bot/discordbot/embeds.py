@@ -8,7 +8,14 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.wording import ABSTENTION, badge, confidence_note, episode_line, match_label
+from bot.wording import (
+    ABSTENTION,
+    badge,
+    confidence_note,
+    episode_line,
+    match_label,
+    source_lines,
+)
 from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
 
 TITLE_LIMIT = 256
@@ -60,6 +67,10 @@ def card_embed(hit: Hit, *, full: bool = False) -> discord.Embed:
         description=_card_body(card, DESCRIPTION_LIMIT if full else ANALYSIS_CHARS),
     )
     embed.add_field(name="Verdict", value=cut(verdict, FIELD_VALUE_LIMIT), inline=False)
+    source = source_lines(hit.provenance)
+    if source:
+        value = cut("\n".join(source), FIELD_VALUE_LIMIT)
+        embed.add_field(name="Source", value=value, inline=False)
     embed.set_footer(text=cut(f"{episode_line(hit.episode)} · {card.id}", FOOTER_LIMIT))
     return fit(embed)
 

@@ -11,6 +11,7 @@ import discord
 
 from bot.discordbot.embeds import card_embed, cut, verdicts_embed
 from bot.discordbot.owner_view import OwnerOnlyView
+from bot.discordbot.review_link import with_review_link
 from bot.wording import BADGES
 from index import Episode, Hit, VerdictCard
 
@@ -84,6 +85,7 @@ class VerdictPages(OwnerOnlyView):
         hit = Hit(card=card, episode=self.episode, score=1.0)
         await interaction.response.send_message(
             embed=card_embed(hit, full=True),
+            view=with_review_link(discord.ui.View(), hit),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )

@@ -15,13 +15,13 @@ from tests.fakes import HashingEmbedder
 
 
 def index_reference_with_cli(
-    root: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+    root: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch, review: Path = REFERENCE_REVIEW
 ) -> None:
-    """`root/reviews` holding the reference review, indexed into `root/index` by
+    """`root/reviews` holding the reference review (or `review`), indexed into `root/index` by
     `claimbot reindex`, with the settings pointing at both."""
     reviews = root / "reviews"
     reviews.mkdir()
-    shutil.copy(REFERENCE_REVIEW, reviews)
+    shutil.copy(review, reviews)
     monkeypatch.setenv("CLAIMBOT_REVIEWS_DIR", str(reviews))
     monkeypatch.setenv("CLAIMBOT_INDEX_DIR", str(root / "index"))
     assert main(["reindex"], embedder=embedder) == 0

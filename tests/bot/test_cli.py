@@ -76,7 +76,9 @@ def test_ask_json_has_the_documented_shape(
     assert set(out) == {"question", "answered", "results"}
     assert out["answered"] is True
     best = out["results"][0]
-    assert set(best) == {"id", "episode", "headline", "verdict", "rating", "score", "confidence"}
+    assert set(best) == {
+        "id", "episode", "headline", "verdict", "rating", "score", "confidence", "provenance"
+    }
     assert 0.5 <= best["confidence"] <= 1.0
     assert best["episode"] == {
         "podcast": "Lex Fridman Podcast",
@@ -159,7 +161,7 @@ def test_verdicts_json_lists_every_claim_of_the_episode(
         "Largely accurate",
         "Accurate",
     ]
-    assert set(out["claims"][0]) == {"id", "headline", "verdict", "rating"}
+    assert set(out["claims"][0]) == {"id", "headline", "verdict", "rating", "provenance"}
 
 
 def test_episodes_json_counts_claims(

@@ -15,7 +15,8 @@ from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import answer_embeds
 from bot.discordbot.error_handling import claimbot_message
 from bot.discordbot.feedback_views import vote_buttons
-from index import Answer, ClaimbotError
+from bot.discordbot.review_link import with_review_link
+from index import Answer, ClaimbotError, Hit
 
 log = logging.getLogger("claimbot.discord")
 
@@ -63,7 +64,7 @@ class Ask(commands.Cog):
         question_id = await self.record(answer, interaction.guild_id)
         await interaction.followup.send(
             embeds=answer_embeds(answer),
-            view=vote_buttons(question_id),
+            view=with_review_link(vote_buttons(question_id), _answering(answer)),
             allowed_mentions=discord.AllowedMentions.none(),
         )
 
@@ -99,7 +100,7 @@ class Ask(commands.Cog):
         question_id = await self.record(answer, message.guild.id if message.guild else None)
         await message.reply(
             embeds=answer_embeds(answer),
-            view=vote_buttons(question_id),
+            view=with_review_link(vote_buttons(question_id), _answering(answer)),
             allowed_mentions=none,
             mention_author=False,
         )
@@ -114,3 +115,8 @@ class Ask(commands.Cog):
 
 async def setup(bot: ClaimBot) -> None:
     await bot.add_cog(Ask(bot))
+
+
+def _answering(answer: Answer) -> Hit | None:
+    """The hit an answer gives as its verdict; None when it abstains."""
+    return answer.best if answer.answered else None

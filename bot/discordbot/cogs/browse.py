@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.discordbot.autocomplete import CHOICE_LIMIT, CHOICES_LIMIT, episode_autocomplete
 from bot.discordbot.client import ClaimBot
 from bot.discordbot.embeds import card_embed, cut, episodes_embed
+from bot.discordbot.review_link import with_review_link
 from bot.discordbot.views import VerdictPages
 from index import ClaimIndex, Hit
 
@@ -43,7 +44,9 @@ class Browse(commands.Cog):
         index = await self.bot.index()
         hit = await self.bot.run_blocking(card_for, index, id)
         await interaction.response.send_message(
-            embed=card_embed(hit, full=True), allowed_mentions=discord.AllowedMentions.none()
+            embed=card_embed(hit, full=True),
+            view=with_review_link(discord.ui.View(), hit),
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     @claim.autocomplete("id")
