@@ -77,7 +77,14 @@ def test_ask_json_has_the_documented_shape(
     assert out["answered"] is True
     best = out["results"][0]
     assert set(best) == {
-        "id", "episode", "headline", "verdict", "rating", "score", "confidence", "provenance"
+        "id",
+        "episode",
+        "headline",
+        "verdict",
+        "rating",
+        "score",
+        "confidence",
+        "provenance",
     }
     assert 0.5 <= best["confidence"] <= 1.0
     assert best["episode"] == {

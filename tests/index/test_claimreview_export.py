@@ -57,7 +57,11 @@ def test_the_rating_keeps_the_label_as_written_on_the_publishers_scale() -> None
 def test_the_claim_names_its_claimant_date_and_appearances() -> None:
     claim = _graph(FACT_CHECK)[0]["itemReviewed"]
 
-    assert claim["author"] == {"@type": "Person", "name": "Mara Voss", "url": "https://voss.example"}
+    assert claim["author"] == {
+        "@type": "Person",
+        "name": "Mara Voss",
+        "url": "https://voss.example",
+    }
     assert claim["datePublished"] == "2026-03-01"
     assert claim["appearance"] == [
         {"@type": "CreativeWork", "url": "https://video.example/watch/123"},
