@@ -27,7 +27,9 @@ def badge(card: VerdictCard) -> str:
 
 
 def episode_line(episode: Episode) -> str:
-    date = f" · {episode.published.isoformat()}" if episode.published else ""
+    """`Podcast #12: Title · 2026-01-31`; a fact-check's page with the day it was published."""
+    day = episode.published or episode.reviewed
+    date = f" · {day.isoformat()}" if day else ""
     return f"{episode.display_name}{date}"
 
 
