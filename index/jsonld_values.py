@@ -7,12 +7,15 @@ shape comes and return plain Python values, or None when nothing usable is there
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import regex
+from dateutil import parser as dateparser
 
 from index.review_writer import one_line
 from index.text import without_lone_surrogates
@@ -27,6 +30,15 @@ _EMOJI = regex.compile(
     r"^(?:[#*0-9]\uFE0F?\u20E3|[\p{Extended_Pictographic}\p{Regional_Indicator}"
     r"\p{Emoji_Modifier}\u200D\uFE0F\uFE0E\U000E0020-\U000E007F])+$"
 )
+# Markup publishers leave in their text: tags, and character references such as `&amp;`.
+_HTML = regex.compile(r"</?[A-Za-z][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")
+_HTML_BREAK = regex.compile(r"<br\s*/?>|</?p(?:\s[^<>]*)?>|</?div(?:\s[^<>]*)?>", regex.I)
+_HTML_TAG = regex.compile(r"</?[A-Za-z][^<>]*>")
+_UNSAFE_IN_URL = regex.compile(r'[\s"<>]')
+_LANGUAGE_TAG = regex.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+# Two far-apart defaults: a date that parses to the same day under both names its own day.
+_DEFAULT_A = datetime(2000, 1, 1)
+_DEFAULT_B = datetime(2001, 12, 28)
 _ISO_DURATION = regex.compile(
     r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
     r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$",
@@ -86,8 +98,17 @@ def text_of(value: Any, keep_lines: bool = False) -> str | None:
     # only one is as empty as a blank one, not a claim whose written line would read empty.
     # A lone surrogate (valid in JSON, not in UTF-8) could not be written to a file at all.
     value = without_lone_surrogates(value.replace("\ufeff", ""))
+    if _HTML.search(value):
+        value = without_html(value)
     text = value.strip() if keep_lines else one_line(value)
     return text or None
+
+
+def without_html(text: str) -> str:
+    """Text without its HTML: a break or paragraph becomes a line break, other tags go,
+    character references become their characters."""
+    text = _HTML_BREAK.sub("\n", text)
+    return html.unescape(_HTML_TAG.sub("", text))
 
 
 def number_of(value: Any) -> float | None:
@@ -119,7 +140,9 @@ def episode_number_of(value: Any) -> int | None:
 
 
 def date_of(value: Any) -> date | None:
-    """A date from ISO 8601 (a date-time keeps only its date) or `March 12, 2026`."""
+    """A date as publishers write it: ISO 8601 (a date-time keeps only its own date, whatever
+    its offset, `+5:30` too), RFC 2822 (`Wed, 11 Mar 2020 01:05:52 UTC +00:00`) or
+    `March 12, 2026`. Text that names no day (`2020`, `March 2020`) is no date."""
     text = text_of(value)
     if not text:
         return None
@@ -127,11 +150,53 @@ def date_of(value: Any) -> date | None:
         return date.fromisoformat(text[:10])
     except ValueError:
         pass
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    try:
+        first = dateparser.parse(text, default=_DEFAULT_A)
+        second = dateparser.parse(text, default=_DEFAULT_B)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return first.date() if first.date() == second.date() else None
+
+
+def url_of(value: Any) -> str | None:
+    """A web address from a string, an `{"@id": ...}` IRI or a node's `url`, written so a
+    review file can hold it (http or https, no spaces); None for anything else."""
+    value = first(value)
+    if isinstance(value, Mapping):
+        value = value.get("@id") if "@id" in value and len(value) == 1 else prop(value, "url")
+        value = first(value)
+        if isinstance(value, Mapping):
+            value = value.get("@id", value.get("@value"))
+    text = text_of(value)
+    if not text:
+        return None
+    # What a review file's `URL:` line cannot hold (spaces, quote marks, angle brackets)
+    # percent-encoded, as a browser would; every other character as published.
+    text = str(_UNSAFE_IN_URL.sub(lambda m: quote(m[0]), text))
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return text
+
+
+def host_of(url: str) -> str:
+    """The host of a web address: `https://www.example.org/x` → `www.example.org`."""
+    return urlsplit(url).hostname or url
+
+
+def language_of(value: Any) -> str | None:
+    """A BCP 47 tag from a string (`pt_BR` → `pt-BR`) or a schema.org `Language` (its
+    `alternateName` or `name`); None when no tag is given."""
+    value = first(value)
+    candidates = (
+        [prop(value, "alternateName"), prop(value, "name"), value.get("@value")]
+        if isinstance(value, Mapping)
+        else [value]
+    )
+    for candidate in candidates:
+        text = (text_of(candidate) or "").replace("_", "-")
+        if _LANGUAGE_TAG.match(text):
+            return text
     return None
 
 

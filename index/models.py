@@ -6,6 +6,7 @@ serialise to the JSON contracts unchanged.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -80,15 +81,25 @@ class Episode(BaseModel):
 
     @property
     def key(self) -> str:
-        """The identity that decides which cards a re-indexed file replaces."""
+        """The identity that decides which cards a re-indexed file replaces; a fact-checker's
+        page is told from another of the same title by its address."""
         which = str(self.number) if self.number is not None else self.title
-        return f"{self.podcast.casefold()}#{which.casefold()}"
+        return f"{self.podcast.casefold()}#{which.casefold()}{self._page_tag('#')}"
 
     @property
     def slug(self) -> str:
-        """A readable, URL-safe handle: `lex-fridman-podcast-490`."""
+        """A readable, URL-safe handle: `lex-fridman-podcast-490`; a fact-checker's page ends
+        with a short hash of its address: `checkpoint-seed-oils-3f9a1c`."""
         which = str(self.number) if self.number is not None else self.title
-        return slugify(f"{self.podcast} {which}")
+        tag = self._page_tag("-")
+        return slugify(f"{self.podcast} {which}", 80 - len(tag)) + tag
+
+    def _page_tag(self, separator: str) -> str:
+        """A short hash of a fact-check page's address (nothing for a podcast episode, whose
+        key and slug stay as they always were)."""
+        if self.kind != "fact-check" or not self.url:
+            return ""
+        return separator + hashlib.sha256(self.url.encode("utf-8")).hexdigest()[:6]
 
     @property
     def display_name(self) -> str:

@@ -216,26 +216,28 @@ def _import_fixture(name: str) -> list[Any]:
     return read_claimreview_json(path.read_bytes(), path.name)
 
 
-def test_fact_checker_graph_without_an_episode_goes_to_the_publishers_day() -> None:
-    [review] = _import_fixture("factchecker-graph.json")
-    assert review.episode.podcast == "CheckPoint"  # the author, resolved through its @id
-    assert review.episode.title == "Fact-checks of March 12, 2026"
-    assert [c.headline for c in review.claims] == [
-        "Seed oils are the main cause of chronic inflammation.",
-        "Eleven minutes a week in an ice bath doubles your metabolism.",
+def test_fact_checks_of_two_pages_become_two_reviews_under_their_publisher() -> None:
+    seed_oils, cold_plunge = _import_fixture("factchecker-graph.json")
+    assert {seed_oils.episode.podcast, cold_plunge.episode.podcast} == {"CheckPoint"}
+    assert seed_oils.episode.kind == cold_plunge.episode.kind == "fact-check"
+    assert seed_oils.episode.url == "https://checkpoint.example.org/2026/03/seed-oils/"
+    assert seed_oils.episode.title == "Seed oils are the main cause of chronic inflammation."
+    [claim] = seed_oils.claims
+    assert claim.verdict == "Pants on Fire"
+    assert claim.speaker == "Jordan Vale"
+    assert claim.quote == claim.headline  # no quote published: the claim stands for it
+    assert [c.headline for c in cold_plunge.claims] == [
+        "Eleven minutes a week in an ice bath doubles your metabolism."
     ]
-    seed_oils = review.claims[0]
-    assert seed_oils.verdict == "Pants on Fire"
-    assert seed_oils.speaker == "Jordan Vale"
-    assert seed_oils.quote == seed_oils.headline  # no quote published: the claim stands for it
-    assert seed_oils.analysis[-1].text.endswith("https://checkpoint.example.org/2026/03/seed-oils/")
 
 
-def test_unrecognised_label_keeps_the_published_rating_in_brackets(tmp_path: Path) -> None:
-    [review] = _import_fixture("factchecker-graph.json")
-    assert review.claims[1].verdict == "Four Pinocchios (misleading)"  # 2 on a 1-6 scale
-    [written] = write_imported_reviews([review], tmp_path)
-    assert [c.rating for c in parse_review(written.path).cards] == [1, 2]
+def test_an_unrecognised_label_is_kept_as_written_and_rated_by_the_publishers_number(
+    tmp_path: Path,
+) -> None:
+    reviews = _import_fixture("factchecker-graph.json")
+    assert reviews[1].claims[0].verdict == "Four Pinocchios"  # 2 on a 1-6 scale
+    written = write_imported_reviews(reviews, tmp_path)
+    assert [c.rating for w in written for c in parse_review(w.path).cards] == [1, 2]
 
 
 def test_podcast_episode_appearance_becomes_the_episode_with_its_claims(tmp_path: Path) -> None:
