@@ -1,8 +1,9 @@
 """Verdict labels, as written by reviewers, mapped onto one 1-5 scale with a colour.
 
-Labels are open-ended ("Accurate", "Mostly true", "Half-baked", ...). Known words carry a
-base score, qualifiers ("largely", "partially", "not") move it, and anything unrecognised
-lands in the middle of the scale: a label is never rejected.
+Labels are open-ended ("Accurate", "Mostly true", "Half-baked", "Falso", "錯誤", ...). Known
+words (`index.verdict_words`, many languages) carry a base score, qualifiers ("largely",
+"teilweise", "not") move it, and anything unrecognised lands in the middle of the scale: a
+label is never rejected, and is always kept as written.
 """
 
 from __future__ import annotations
@@ -11,71 +12,11 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from index.text import fold_accents
+from index.verdict_words import QUALIFIER_WORDS, VERDICT_WORDS, Qualifier
+
 if TYPE_CHECKING:
     from index.models import PublisherRating
-
-# 5 = the claim holds, 1 = it is false.
-_BASE_WORDS: dict[str, int] = {
-    "accurate": 5,
-    "true": 5,
-    "correct": 5,
-    "credible": 5,
-    "verified": 5,
-    "confirmed": 5,
-    "supported": 5,
-    "right": 5,
-    "sound": 5,
-    "valid": 5,
-    "factual": 5,
-    "solid": 5,
-    "plausible": 4,
-    "reasonable": 4,
-    "fair": 4,
-    "mixed": 3,
-    "unverified": 3,
-    "unproven": 3,
-    "uncertain": 3,
-    "unclear": 3,
-    "context": 3,
-    "disputed": 3,
-    "contested": 3,
-    "speculative": 3,
-    "debatable": 3,
-    "nuanced": 3,
-    "overstated": 2,
-    "exaggerated": 2,
-    "misleading": 2,
-    "dubious": 2,
-    "questionable": 2,
-    "oversimplified": 2,
-    "inflated": 2,
-    "cherry-picked": 2,
-    "outdated": 2,
-    "baked": 2,
-    "unsupported": 2,
-    "doubtful": 2,
-    "weak": 2,
-    "false": 1,
-    "inaccurate": 1,
-    "incorrect": 1,
-    "wrong": 1,
-    "debunked": 1,
-    "fabricated": 1,
-    "fake": 1,
-    "untrue": 1,
-    "bogus": 1,
-    "myth": 1,
-    "fire": 1,
-    "baseless": 1,
-}
-# Qualifiers pull an extreme label one step towards the middle.
-_SOFTENERS = {"largely", "mostly", "broadly", "generally", "somewhat", "substantially", "nearly"}
-_HALF = {"partially", "partly", "half", "partial"}
-_NEGATIONS = {"not", "no", "un", "hardly"}
-# "Not entirely accurate", "not quite right": a negation of the whole claim only in part.
-_IN_PART = {"entirely", "quite", "fully", "completely", "wholly", "totally", "exactly", "always"}
-# "True but misleading": two verdicts in one label; the claim is neither.
-_CONTRAST = {"but", "yet", "though", "although", "however"}
 
 RATING_NAMES: dict[int, str] = {
     5: "accurate",
@@ -93,7 +34,60 @@ RATING_COLOURS: dict[int, int] = {
     1: 0xE74C3C,
 }
 
-_WORD = regex.compile(r"[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*")
+# A Han character is a token of its own: Chinese is written without spaces, so a phrase
+# (錯誤) is found inside a longer label (部分錯誤) as a run of tokens.
+_LETTERS = r"[[\p{L}\p{M}\p{N}\u200c\u200d]--\p{Han}]+"
+_WORD = regex.compile(rf"\p{{Han}}|{_LETTERS}(?:-{_LETTERS})*", regex.V1)
+# Arabic vowel marks are optional in writing: "جزئياً" and "جزئيا" are one word.
+_ARABIC_MARKS = regex.compile(r"[\u064b-\u065f\u0670\u0640]")
+# A label longer than this reads as a sentence (see `_lead`).
+_LABEL_WORDS = 6
+_CLAUSE_END = regex.compile(r"[.:;!?。：；！？，,—–«»“”\"()]")
+
+Meaning = int | Qualifier
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of `text` as matched: case and Latin accents folded, Arabic marks dropped."""
+    words: list[str] = _WORD.findall(_ARABIC_MARKS.sub("", fold_accents(text).casefold()))
+    return words
+
+
+def _lexicon() -> dict[tuple[str, ...], Meaning]:
+    lexicon: dict[tuple[str, ...], Meaning] = {}
+    for ratings in VERDICT_WORDS.values():
+        for rating, words in ratings.items():
+            lexicon.update((tuple(_tokens(word)), rating) for word in words)
+    for qualifiers in QUALIFIER_WORDS.values():
+        for kind, words in qualifiers.items():
+            lexicon.update((tuple(_tokens(word)), kind) for word in words)
+    return lexicon
+
+
+_LEXICON = _lexicon()
+_LONGEST = max(len(phrase) for phrase in _LEXICON)
+
+
+def _meanings(words: list[str]) -> list[Meaning]:
+    """The known phrases in `words`, in order, each the longest one starting where it does."""
+    found: list[Meaning] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            meaning = _LEXICON.get(tuple(words[i : i + n]))
+            if meaning is not None:
+                found.append(meaning)
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def _word_count(words: list[str]) -> int:
+    """Words as a reader counts them: two Han characters make about one Chinese word."""
+    han = sum(1 for w in words if regex.fullmatch(r"\p{Han}", w))
+    return len(words) - han + (han + 1) // 2
 
 
 def rate_verdict(label: str, publisher_rating: PublisherRating | None = None) -> int:
@@ -114,27 +108,41 @@ def scaled_rating(rating: PublisherRating) -> int:
 
 def rate_label(label: str) -> int | None:
     """The 1-5 rating of a verdict label, or None when no known word is in it."""
-    words = [w.casefold() for w in _WORD.findall(label)]
-    scores = [_BASE_WORDS[w] for w in words if w in _BASE_WORDS]
+    words = _tokens(label)
+    if _word_count(words) > _LABEL_WORDS:
+        words = _lead(label)
+    meanings = _meanings(words)
+    scores = [m for m in meanings if isinstance(m, int)]
     if not scores:
         # Try the parts of hyphenated words ("half-true", "pants-on-fire").
         parts = [p for w in words for p in w.split("-")]
-        scores = [_BASE_WORDS[p] for p in parts if p in _BASE_WORDS]
+        meanings = _meanings(parts)
+        scores = [m for m in meanings if isinstance(m, int)]
         words = parts + words
     if not scores:
         return None
     score = scores[0]
-    wordset = set(words)
-    if wordset & _CONTRAST and len(set(scores)) > 1:
+    kinds = {m for m in meanings if isinstance(m, str)}
+    if "but" in kinds and len(set(scores)) > 1:
         return 3
-    in_part = "in part" in " ".join(words) or bool(wordset & _NEGATIONS and wordset & _IN_PART)
-    if (wordset & _HALF or in_part) and score in (1, 5):  # "partially true"; "half-baked" is low
+    in_part = "in part" in " ".join(words) or {"not", "entirely"} <= kinds
+    if ("partly" in kinds or in_part) and score in (1, 5):  # "partially true"; "half-baked" is low
         return 3
-    if wordset & _NEGATIONS:
+    if "not" in kinds:
         score = 6 - score
-    if wordset & _SOFTENERS:
+    if "mostly" in kinds:
         score = 4 if score == 5 else 2 if score == 1 else score
     return max(1, min(5, score))
+
+
+def _lead(label: str) -> list[str]:
+    """The words that rate a sentence-long label: its first clause, when that is label-length
+    and opens with a verdict or a qualifier ("False: the photo is from 2015"); else none, so
+    a verdict word somewhere in a sentence is not taken for the verdict."""
+    first = next((c for c in _CLAUSE_END.split(label) if c.strip()), "")
+    words = _tokens(first)
+    opens = any(tuple(words[:n]) in _LEXICON for n in range(1, min(_LONGEST, len(words)) + 1))
+    return words if opens and _word_count(words) <= _LABEL_WORDS else []
 
 
 def rating_colour(rating: int) -> int:

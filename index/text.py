@@ -9,17 +9,51 @@ import regex
 OPEN_QUOTES = '"“„«‟'
 CLOSE_QUOTES = '"”»‟'
 _ALL_QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
-_NON_SLUG = regex.compile(r"[^\p{L}\p{N}]+")
+# Zero-width joiners shape Indic conjuncts (Sinhala ශ්‍රී): part of a word, like a mark.
+_JOINERS = "\u200c\u200d"
+_NON_SLUG = regex.compile(rf"[^\p{{L}}\p{{M}}\p{{N}}{_JOINERS}]+")
+# Scripts whose accents are optional decoration, folded away (Café → Cafe). In other scripts
+# (Devanagari, Sinhala, Thai, Arabic...) a combining mark is a letter's vowel and is kept.
+_ACCENTED_SCRIPTS = regex.compile(
+    r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Common}\p{Inherited}\p{Unknown}]"
+)
+
+
+def fold_accents(text: str) -> str:
+    """`text` with compatibility forms unfolded (ﬁ → fi) and Latin, Greek and Cyrillic accents
+    dropped (Café → Cafe), keeping the marks other scripts spell with (भ्रामक stays); NFC."""
+    folded = []
+    marks_are_letters = False
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.category(char)[0] != "M" and char not in _JOINERS:
+            marks_are_letters = not _ACCENTED_SCRIPTS.match(char)
+            folded.append(char)
+        elif marks_are_letters:
+            folded.append(char)
+        elif not unicodedata.combining(char):
+            folded.append(" ")  # a spacing mark or joiner among Latin letters separates words
+    return unicodedata.normalize("NFC", "".join(folded))
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """Lower-case words joined by hyphens: `Lex Fridman Podcast 490` → `lex-fridman-podcast-490`."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    slug = _NON_SLUG.sub("-", folded.casefold()).strip("-")
+    """Lower-case words joined by hyphens: `Lex Fridman Podcast 490` → `lex-fridman-podcast-490`,
+    `Café` → `cafe`; vowel signs of scripts that need them are kept (`भ्रामक-दावा`)."""
+    slug = _NON_SLUG.sub("-", fold_accents(text).casefold()).strip("-")
+    slug = unicodedata.normalize("NFC", slug)
     if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+        slug = slug[:max_length].rsplit("-", 1)[0] or _whole_graphemes(slug, max_length)
     return slug or "untitled"
+
+
+def _whole_graphemes(text: str, max_length: int) -> str:
+    """The longest start of `text` within `max_length` characters that splits no letter from
+    its marks."""
+    kept = ""
+    for grapheme in regex.findall(r"\X", text):
+        if len(kept) + len(grapheme) > max_length:
+            break
+        kept += grapheme
+    return kept or text[:max_length]
 
 
 def strip_enclosing_quotes(text: str) -> str:
