@@ -14,7 +14,7 @@ from tests.fakes import HashingEmbedder
 
 FACT_CHECK = TEST_DATA / "provenance" / "harbour-checks.txt"
 LEASE = (
-    "harbour-checks-did-the-council-really-sell-the-old-lighthouse/"
+    "harbour-checks-did-the-council-really-sell-the-old-lighthouse-431a24/"
     "the-council-sold-the-lighthouse-for-one-euro"
 )
 
