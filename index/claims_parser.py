@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import regex
+
 from index.errors import ReviewFormatError
 from index.models import AnalysisBlock, Episode, VerdictCard
 from index.provenance_lines import (
@@ -166,13 +168,21 @@ class ClaimsParser:
                 f"the claim {headline!r} has an empty 'Verdict:' line", block[at].number, headline
             )
         parts = VERDICT_SEPARATOR.split(text, maxsplit=1)
-        label = parts[0].strip().rstrip(".").strip()
+        label = _without_closing_stop(parts[0].strip())
         justification = parts[1].strip() if len(parts) > 1 else ""
         if not label:
             raise self.error(
                 f"the claim {headline!r} has a verdict without a label", block[at].number, headline
             )
         return label, justification, after
+
+
+def _without_closing_stop(label: str) -> str:
+    """`Accurate.` → `Accurate`; a label that is a sentence (several of them, or over six words)
+    keeps its final stop, as the publisher wrote it."""
+    if regex.search(r"[.!?…]\s", label) or len(label.split()) > 6:
+        return label
+    return label.rstrip(".").strip()
 
 
 _UNREAD_CLAIM = (

@@ -194,3 +194,25 @@ def test_an_oversized_file_is_refused_before_parsing() -> None:
 )
 def test_the_made_up_eval_reviews_parse_to_eight_claims(name: str) -> None:
     assert len(parse_review(TEST_DATA / "reviews" / name).cards) == 8
+
+
+def _label_of(verdict_line: str) -> str:
+    text = REFERENCE_REVIEW.read_text("utf-8")
+    first = text.index("Verdict:")
+    end = text.index("\n", first)
+    edited = text[:first] + verdict_line + text[end:]
+    return parse_review_bytes(edited.encode("utf-8"), Path("edited.txt")).cards[0].verdict
+
+
+def test_a_one_word_label_loses_its_closing_stop() -> None:
+    assert _label_of("Verdict: Accurate.") == "Accurate"
+
+
+def test_a_label_that_is_a_sentence_keeps_its_closing_stop() -> None:
+    label = "Officials said the figure was never published in any report."
+    assert _label_of(f"Verdict: {label}") == label
+
+
+def test_a_label_of_several_sentences_keeps_its_closing_stop() -> None:
+    label = "Never said. «Nonsense», says the office."
+    assert _label_of(f"Verdict: {label}") == label
