@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index.errors import ReviewFormatError
 from index.models import ParsedReview
-from index.parse import parse_review_bytes, read_review_file
+from index.parse import parse_review_bytes
 from index.review_folder import ReviewFolder
 
 
@@ -42,14 +42,16 @@ def plan_reindex(reviews_dir: Path, old_sources: dict[str, tuple[str, str]]) -> 
     (sha256, episode key)); every file is read and parsed here, nothing is written."""
     plan = ReindexPlan()
     present: set[str] = set()
-    for path in ReviewFolder(reviews_dir).files():
+    folder = ReviewFolder(reviews_dir)
+    for path in folder.entries():
         name = path.name
         present.add(name)
         previous = old_sources.get(name)
         try:
-            # Moved or made unreadable after the listing (a sync or `git pull` mid-reindex):
-            # reported like a broken file, not a reason to index none of the others.
-            data = read_review_file(path)
+            # Moved or made unreadable after the listing (a sync or `git pull` mid-reindex),
+            # a link out of the folder, a FIFO, a folder, a file over the size cap: reported
+            # like a broken file by name, not a reason to index none of the others.
+            data = folder.read(name)
             digest = hashlib.sha256(data).hexdigest()
             if previous is not None and previous[0] == digest:
                 plan.keep[name] = digest
