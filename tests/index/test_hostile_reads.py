@@ -223,3 +223,56 @@ def test_a_device_file_named_like_a_review_is_reported_not_opened(
     os.mknod(reviews_dir / "zero.txt", 0o600 | 0o020000, os.makedev(1, 5))  # /dev/zero
     summary = _reindex_within(20, reviews_dir, index_dir)
     assert _failure(summary, "zero.txt").startswith("not a regular file (a device)")
+
+
+# -- cut short ---------------------------------------------------------------------------------
+
+
+def _cut_before_line_starting(path: Path, start: str, keep: int = 0) -> None:
+    """`path` cut right before its first line starting with `start` (plus `keep` lines)."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith(start))
+    path.write_text("".join(lines[: at + keep]), "utf-8")
+
+
+THIRD_CLAIM = "💰"
+
+
+def test_a_changed_review_that_lost_claims_is_named_with_both_counts(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    reindex(reviews_dir, index_dir, embedder)
+    _cut_before_line_starting(reviews_dir / REFERENCE_REVIEW.name, THIRD_CLAIM)
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert summary.changed == [REFERENCE_REVIEW.name]
+    assert [(f.file, f.before, f.after) for f in summary.fewer_claims] == [
+        (REFERENCE_REVIEW.name, 6, 2)
+    ]
+
+
+def test_a_changed_review_that_keeps_its_claims_is_not_named(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    reindex(reviews_dir, index_dir, embedder)
+    path = reviews_dir / REFERENCE_REVIEW.name
+    path.write_text(path.read_text("utf-8").replace("financially accurate", "accurate"), "utf-8")
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert summary.changed == [REFERENCE_REVIEW.name] and summary.fewer_claims == []
+
+
+def test_a_new_review_is_never_named_as_losing_claims(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    _cut_before_line_starting(reviews_dir / REFERENCE_REVIEW.name, THIRD_CLAIM)
+    assert reindex(reviews_dir, index_dir, embedder).fewer_claims == []
+
+
+def test_a_review_cut_inside_a_claim_is_refused_and_its_last_version_serves(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    reindex(reviews_dir, index_dir, embedder)
+    # The third claim's headline, quote and 'Our Analysis' heading, then nothing.
+    _cut_before_line_starting(reviews_dir / REFERENCE_REVIEW.name, THIRD_CLAIM, keep=5)
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert "no 'Verdict:' line" in _failure(summary, REFERENCE_REVIEW.name)
+    assert (summary.changed, summary.cards) == ([], 6)
