@@ -56,7 +56,7 @@ from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
 from index.rating import rate_verdict, rating_colour
 from index.reindex import reindex
-from index.reindex_summary import FailedReview, ReindexSummary
+from index.reindex_summary import FailedReview, FewerClaims, ReindexSummary
 from index.review_folder import REVIEW_SUFFIXES, ReviewFolder
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
 from index.search import DEFAULT_POLICY, ClaimIndex, EpisodeSummary
@@ -81,6 +81,7 @@ __all__ = [
     "FailedReview",
     "FeedbackError",
     "FeedbackStore",
+    "FewerClaims",
     "Gap",
     "Guest",
     "Hit",

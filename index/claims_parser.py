@@ -13,6 +13,7 @@ from pathlib import Path
 import regex
 
 from index.errors import ReviewFormatError
+from index.excerpt import CLAIM_CHARS, excerpt
 from index.models import AnalysisBlock, Episode, VerdictCard
 from index.provenance_lines import (
     CLAIM_FIELDS,
@@ -107,7 +108,9 @@ class ClaimsParser:
         verdict_at = next((k for k, ln in enumerate(block) if VERDICT.match(ln.text)), None)
         if verdict_at is None:
             raise self.error(
-                f"the claim {headline!r} has no 'Verdict:' line", head.number, claim=headline
+                f"the claim {excerpt(headline, CLAIM_CHARS)} has no 'Verdict:' line",
+                head.number,
+                claim=headline,
             )
         body = block[1:verdict_at]
         quote, speaker, body = _split_quote(body)
@@ -125,8 +128,8 @@ class ClaimsParser:
             # Another claim inside this block (its headline not recognised) or the verdict
             # before the analysis: either way text would be lost.
             raise self.error(
-                f"the claim {headline!r} goes on after its 'Verdict:' line (line "
-                f"{block[verdict_at].number}): {_UNREAD_CLAIM}",
+                f"the claim {excerpt(headline, CLAIM_CHARS)} goes on after its 'Verdict:' line "
+                f"(line {block[verdict_at].number}): {_UNREAD_CLAIM}",
                 rest[0].number,
                 claim=headline,
             )
@@ -165,14 +168,18 @@ class ClaimsParser:
             text, after = block[at + 1].text, at + 2
         if not text:
             raise self.error(
-                f"the claim {headline!r} has an empty 'Verdict:' line", block[at].number, headline
+                f"the claim {excerpt(headline, CLAIM_CHARS)} has an empty 'Verdict:' line",
+                block[at].number,
+                headline,
             )
         parts = VERDICT_SEPARATOR.split(text, maxsplit=1)
         label = _without_closing_stop(parts[0].strip())
         justification = parts[1].strip() if len(parts) > 1 else ""
         if not label:
             raise self.error(
-                f"the claim {headline!r} has a verdict without a label", block[at].number, headline
+                f"the claim {excerpt(headline, CLAIM_CHARS)} has a verdict without a label",
+                block[at].number,
+                headline,
             )
         return label, justification, after
 

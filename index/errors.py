@@ -27,6 +27,8 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
+from index.excerpt import CLAIM_CHARS, clean_line, excerpt
+
 
 class Remedy(StrEnum):
     """What a user can do about an error."""
@@ -64,7 +66,8 @@ class ReviewFormatError(ClaimbotError):
         self.path = Path(path)
         self.problem = problem
         self.line = line
-        self.claim = claim
+        # A headline is the file's text: shown cleaned, cut and with secrets masked.
+        self.claim = None if claim is None else clean_line(claim, CLAIM_CHARS)
         where = f"{self.path.name}" + (f", line {line}" if line is not None else "")
         super().__init__(f"{where}: {problem}")
 
@@ -118,7 +121,7 @@ class ClaimReviewFieldError(ClaimReviewError):
         self.source = source
         self.index = index
         self.field = field
-        about = f" ({claim[:60]!r})" if claim else ""
+        about = f" ({excerpt(claim)})" if claim else ""
         super().__init__(f"{source}: ClaimReview at index {index}{about}: {problem}")
 
 

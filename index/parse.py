@@ -15,8 +15,10 @@ from pathlib import Path
 
 import regex
 
+from index.bounded_read import MAX_REVIEW_BYTES, read_file, too_large
 from index.claims_parser import ClaimsParser
 from index.errors import ReviewFormatError
+from index.excerpt import excerpt
 from index.models import Episode, Guest, ParsedReview
 from index.provenance_lines import (
     HEADER_FIELDS,
@@ -27,8 +29,6 @@ from index.provenance_lines import (
 from index.review_header import parse_guests, parse_published
 from index.review_lines import BACK_LINK, EPISODE, GUESTS, PUBLISHED, Line, section_of, split_lines
 
-MAX_REVIEW_BYTES = 2_000_000
-
 
 def parse_review(path: Path) -> ParsedReview:
     """Parse one review file; raise `ReviewFormatError` if it does not follow the format."""
@@ -36,11 +36,9 @@ def parse_review(path: Path) -> ParsedReview:
 
 
 def read_review_file(path: Path) -> bytes:
-    """A review file's bytes; `ReviewFormatError` if it cannot be read (gone, no permission)."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ReviewFormatError(path, f"cannot read the file ({exc.strerror})") from exc
+    """A review file's bytes; `ReviewFormatError` if it cannot be read (gone, no permission),
+    is not a regular file or is over the size cap (checked before reading)."""
+    return read_file(path, MAX_REVIEW_BYTES)
 
 
 def parse_review_bytes(data: bytes, path: Path | str) -> ParsedReview:
@@ -53,9 +51,7 @@ def _decode(data: bytes, path: Path) -> str:
     if not data.strip():
         raise ReviewFormatError(path, "the file is empty")
     if len(data) > MAX_REVIEW_BYTES:
-        raise ReviewFormatError(
-            path, f"the file is {len(data):,} bytes; a review may be at most {MAX_REVIEW_BYTES:,}"
-        )
+        raise ReviewFormatError(path, too_large(len(data), MAX_REVIEW_BYTES))
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ReviewFormatError(path, "the file is binary, not UTF-8 text (a NUL byte)", line)
@@ -112,7 +108,7 @@ class _ReviewParser:
         back = BACK_LINK.match(first.text)
         if back is None:
             raise self.error(
-                f"expected '← Back to <podcast>' as the first line, found {first.text[:60]!r}",
+                f"expected '← Back to <podcast>' as the first line, found {excerpt(first.text)}",
                 first.number,
             )
         podcast = back["podcast"].strip()

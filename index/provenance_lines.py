@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from index.excerpt import excerpt
 from index.models import Party, PartyKind, PublisherRating
 from index.review_header import parse_date
 
@@ -74,7 +75,9 @@ def _parse(name: str, value: str) -> tuple[str, Any]:
     if name == "kind":
         kind = value.casefold()
         if kind not in ("podcast", "fact-check"):
-            raise ProvenanceLineError(f"'Kind:' is 'podcast' or 'fact-check', not {value[:40]!r}")
+            raise ProvenanceLineError(
+                f"'Kind:' is 'podcast' or 'fact-check', not {excerpt(value, 40)}"
+            )
         return "kind", kind
     if name == "url":
         return "url", _url(value)
@@ -85,7 +88,8 @@ def _parse(name: str, value: str) -> tuple[str, Any]:
     if name == "language":
         if not _LANGUAGE.match(value):
             raise ProvenanceLineError(
-                f"'Language:' takes a language tag such as 'en' or 'pt-BR', not {value[:40]!r}"
+                "'Language:' takes a language tag such as 'en' or 'pt-BR', "
+                f"not {excerpt(value, 40)}"
             )
         return "language", value
     if name == "appeared in":
@@ -98,7 +102,7 @@ def _parse(name: str, value: str) -> tuple[str, Any]:
 def _url(value: str) -> str:
     if not _URL.match(value):
         raise ProvenanceLineError(
-            f"expected a web address (http:// or https://), found {value[:60]!r}"
+            f"expected a web address (http:// or https://), found {excerpt(value)}"
         )
     return value
 
@@ -109,7 +113,7 @@ def _party(value: str) -> Party:
     if match is None or not name:
         raise ProvenanceLineError(
             "expected a name, then optionally (person) or (organization) and a web address, "
-            f"found {value[:60]!r}"
+            f"found {excerpt(value)}"
         )
     kind_word = (match["kind"] or "").casefold()
     kind: PartyKind | None = None
@@ -122,7 +126,7 @@ def _date(value: str) -> date:
     parsed = parse_date(value)
     if parsed is None:
         raise ProvenanceLineError(
-            f"expected a date such as 'March 2, 2026' or '2026-03-02', found {value[:40]!r}"
+            f"expected a date such as 'March 2, 2026' or '2026-03-02', found {excerpt(value, 40)}"
         )
     return parsed
 
@@ -130,13 +134,15 @@ def _date(value: str) -> date:
 def _rating(value: str) -> PublisherRating:
     match = _RATING.match(value)
     if match is None:
-        raise ProvenanceLineError(f"expected a rating such as '2 of 1-6', found {value[:40]!r}")
+        raise ProvenanceLineError(
+            f"expected a rating such as '2 of 1-6', found {excerpt(value, 40)}"
+        )
     rating = PublisherRating(
         value=float(match["value"]), worst=float(match["worst"]), best=float(match["best"])
     )
     low, high = sorted((rating.worst, rating.best))
     if rating.worst == rating.best or not low <= rating.value <= high:
-        raise ProvenanceLineError(f"the rating {value[:40]!r} is not within its scale")
+        raise ProvenanceLineError(f"the rating {excerpt(value, 40)} is not within its scale")
     return rating
 
 

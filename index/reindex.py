@@ -66,11 +66,13 @@ def reindex(
         published = _published(index_dir)
         kept = {published.generation} if published is not None else set()
         remove_stale(index_dir, keep=kept)
-        sources = {}
+        sources: dict[str, tuple[str, str]] = {}
+        claims: dict[str, int] = {}
         if base is not None:
             sources = base.database.sources()
+            claims = _claims_per_source(base, sources)
             base.close()  # its vectors, read once, are the start of the next generation
-        plan = plan_reindex(reviews_dir, sources)
+        plan = plan_reindex(reviews_dir, sources, claims)
         if base is not None and not plan.changes_anything:
             return _summary(plan, base.manifest, 0, rebuild_reason, started)
         check("start")
@@ -105,6 +107,12 @@ def _reusable(
         return None, str(exc) if (index_dir / MANIFEST).exists() else None
 
 
+def _claims_per_source(base: Generation, sources: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """How many claims each review file of the generation gave, by file name."""
+    per_episode = {episode.key: claims for episode, claims in base.database.episodes()}
+    return {name: per_episode.get(key, 0) for name, (_, key) in sources.items()}
+
+
 def _published(index_dir: Path) -> Manifest | None:
     """The published manifest while it can be read, even one whose index this reindex cannot
     build on (None when there is none): its generation serves until the swap, and the next
@@ -128,6 +136,7 @@ def _summary(
         removed=plan.removed,
         unchanged=plan.unchanged,
         failed=plan.failed,
+        fewer_claims=plan.fewer_claims,
         episodes=manifest.episodes,
         cards=manifest.cards,
         embedded_cards=embedded_cards,

@@ -9,12 +9,14 @@ indexed (else the earlier name) keeps it and the other is reported.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ReviewFormatError
 from index.models import ParsedReview
-from index.parse import parse_review_bytes, read_review_file
+from index.parse import parse_review_bytes
+from index.reindex_summary import FewerClaims
 from index.review_folder import ReviewFolder
 
 
@@ -31,25 +33,33 @@ class ReindexPlan:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     failed: list[ReviewFormatError] = field(default_factory=list)
+    fewer_claims: list[FewerClaims] = field(default_factory=list)
 
     @property
     def changes_anything(self) -> bool:
         return bool(self.added or self.changed or self.removed)
 
 
-def plan_reindex(reviews_dir: Path, old_sources: dict[str, tuple[str, str]]) -> ReindexPlan:
+def plan_reindex(
+    reviews_dir: Path,
+    old_sources: dict[str, tuple[str, str]],
+    old_claims: Mapping[str, int] | None = None,
+) -> ReindexPlan:
     """The plan for `reviews_dir` over a generation built from `old_sources` (name →
-    (sha256, episode key)); every file is read and parsed here, nothing is written."""
+    (sha256, episode key)) whose files gave `old_claims` (name → claims); every file is read
+    and parsed here, nothing is written."""
     plan = ReindexPlan()
     present: set[str] = set()
-    for path in ReviewFolder(reviews_dir).files():
+    folder = ReviewFolder(reviews_dir)
+    for path in folder.entries():
         name = path.name
         present.add(name)
         previous = old_sources.get(name)
         try:
-            # Moved or made unreadable after the listing (a sync or `git pull` mid-reindex):
-            # reported like a broken file, not a reason to index none of the others.
-            data = read_review_file(path)
+            # Moved or made unreadable after the listing (a sync or `git pull` mid-reindex),
+            # a link out of the folder, a FIFO, a folder, a file over the size cap: reported
+            # like a broken file by name, not a reason to index none of the others.
+            data = folder.read(name)
             digest = hashlib.sha256(data).hexdigest()
             if previous is not None and previous[0] == digest:
                 plan.keep[name] = digest
@@ -71,6 +81,12 @@ def plan_reindex(reviews_dir: Path, old_sources: dict[str, tuple[str, str]]) -> 
         plan.drop.add(name)
         plan.removed.append(name)
     _reject_duplicate_episodes(plan, old_sources)
+    # A changed file with fewer claims may be cut short (a half-finished copy or sync ending
+    # at a claim boundary parses cleanly): said per file, so a moderator can look.
+    for name in plan.changed:
+        before, after = (old_claims or {}).get(name, 0), len(plan.parsed[name][1].cards)
+        if after < before:
+            plan.fewer_claims.append(FewerClaims(file=name, before=before, after=after))
     return plan
 
 

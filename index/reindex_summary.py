@@ -46,9 +46,24 @@ class FailedReview(BaseModel):
         return self.error
 
 
+class FewerClaims(BaseModel):
+    """A changed review file that gives fewer claims than its indexed version did: perhaps
+    cut short (a half-finished copy or sync), perhaps edited so on purpose."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str  # the file's name, in the reviews folder
+    before: int  # claims its previous version gave
+    after: int  # claims it gives now
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.before} → {self.after} claims"
+
+
 class ReindexSummary(BaseModel):
     """What a reindex did: the files added, changed, removed, unchanged and not indexed, what
-    the index holds after it, and whether it rebuilt everything (and why)."""
+    the index holds after it, whether it rebuilt everything (and why), and the changed files
+    that lost claims."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -64,6 +79,7 @@ class ReindexSummary(BaseModel):
     version: int = 0
     full_rebuild: bool = False
     rebuild_reason: str | None = None
+    fewer_claims: list[FewerClaims] = []
 
     @field_validator("failed", mode="before")
     @classmethod

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.atomic_write import fsync_dir, stage, write_atomically
-from index.errors import ReviewFolderError
+from index.bounded_read import MAX_REVIEW_BYTES, not_regular, read_beneath
+from index.errors import ReviewFolderError, ReviewFormatError
 from index.models import Episode
 from index.text import slugify
 
@@ -60,15 +61,49 @@ class ReviewFolder:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def files(self) -> list[Path]:
-        """Review files in the folder, by name; hidden and temporary files are ignored."""
+    def entries(self) -> list[Path]:
+        """Every entry named like a review file, by name, whatever it is (a file, a link, a
+        folder, a FIFO); hidden and temporary names are ignored. A reindex reads the readable
+        ones (`read`) and reports the others by name."""
         return sorted(
             p
             for p in self.path.iterdir()
-            if p.is_file()
-            and p.suffix.lower() in REVIEW_SUFFIXES
-            and not p.name.startswith((".", "~"))
+            if p.suffix.lower() in REVIEW_SUFFIXES and not p.name.startswith((".", "~"))
         )
+
+    def files(self) -> list[Path]:
+        """The review files `read` would read: regular files in the folder, or links to
+        regular files inside it; by name."""
+        return [p for p in self.entries() if self.refusal(p.name) is None]
+
+    def refusal(self, name: str) -> str | None:
+        """Why the entry `name` is not read as a review (None: it would be): a link resolving
+        outside the folder, or not a regular file. `read` checks again as it reads."""
+        try:
+            relative = self._beneath(name)
+            mode = (self.path / relative).lstat().st_mode
+        except ReviewFormatError as exc:
+            return exc.problem
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        return not_regular(mode)
+
+    def read(self, name: str, limit: int = MAX_REVIEW_BYTES) -> bytes:
+        """The bytes of the review file `name`, read only if it is a regular file inside the
+        folder (directly, or a link's target) of at most `limit` bytes, checked before
+        reading; else `ReviewFormatError` naming it, never quoting the file."""
+        return read_beneath(self.path.resolve(), self._beneath(name), Path(name), limit)
+
+    def _beneath(self, name: str) -> Path:
+        """Where `name` leads, relative to the folder; `ReviewFormatError` when outside it."""
+        folder = self.path.resolve()
+        target = (folder / name).resolve()
+        if not target.is_relative_to(folder) or target == folder:
+            raise ReviewFormatError(
+                name,
+                "a link to a file outside the reviews folder; only files inside it are read",
+            )
+        return target.relative_to(folder)
 
     def inside(self, name: str) -> Path:
         """`path / name`, refused unless it resolves to a file directly in the folder (no

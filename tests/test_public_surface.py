@@ -30,6 +30,7 @@ PUBLIC = [
     "FailedReview",
     "FeedbackError",
     "FeedbackStore",
+    "FewerClaims",
     "Gap",
     "Guest",
     "Hit",

@@ -86,4 +86,5 @@ def render_summary(summary: ReindexSummary) -> str:
     ]
     if summary.full_rebuild:
         lines.append(f"Full rebuild: {summary.rebuild_reason}")
+    lines += (f"Fewer claims than before: {fewer}" for fewer in summary.fewer_claims)
     return "\n".join(lines)

@@ -159,6 +159,13 @@ def summary_embed(summary: ReindexSummary) -> discord.Embed:
         ("Removed", summary.removed),
     ):
         embed.add_field(name=name, value=_lines(files, FIELD_VALUE_LIMIT) or "none")
+    if summary.fewer_claims:
+        fewer = [str(f) for f in summary.fewer_claims]
+        embed.add_field(
+            name="Fewer claims than before (cut short?)",
+            value=_lines(fewer, FIELD_VALUE_LIMIT),
+            inline=False,
+        )
     if summary.failed:
         errors = [f"`{without_paths(str(error))}`" for error in summary.failed]
         embed.add_field(

@@ -137,14 +137,14 @@ def test_a_file_broken_by_an_edit_keeps_its_last_good_version_serving(
 def _listing_then_removing(monkeypatch: pytest.MonkeyPatch, gone: Path) -> None:
     """The folder is listed with `gone` in it, which another process then removes (a sync
     or `git pull` while the reindex runs)."""
-    listing = ReviewFolder.files
+    listing = ReviewFolder.entries
 
     def racing(folder: ReviewFolder) -> list[Path]:
-        files = listing(folder)
+        entries = listing(folder)
         gone.unlink()
-        return files
+        return entries
 
-    monkeypatch.setattr(ReviewFolder, "files", racing)
+    monkeypatch.setattr(ReviewFolder, "entries", racing)
 
 
 def test_a_new_file_gone_after_the_listing_is_reported_and_the_others_are_indexed(

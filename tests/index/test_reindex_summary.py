@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from index import FailedReview, ReindexSummary, ReviewFormatError, reindex
+from index import FailedReview, FewerClaims, ReindexSummary, ReviewFormatError, reindex
 from tests.conftest import TEST_DATA
 from tests.fakes import HashingEmbedder
 
@@ -39,6 +39,7 @@ def test_its_json_has_the_documented_keys_in_their_order(summary: ReindexSummary
         "version",
         "full_rebuild",
         "rebuild_reason",
+        "fewer_claims",
     ]
     [failed] = data["failed"]
     assert list(failed) == ["file", "line", "error", "problem", "claim"]
@@ -72,3 +73,12 @@ def test_a_summary_cannot_be_changed_once_built(summary: ReindexSummary) -> None
         summary.seconds = 0.0  # type: ignore[misc]
     with pytest.raises(ValidationError, match="frozen"):
         summary.failed[0].line = 1  # type: ignore[misc]
+
+
+def test_files_that_lost_claims_are_read_back_from_json() -> None:
+    summary = ReindexSummary(fewer_claims=[FewerClaims(file="a.txt", before=8, after=3)])
+    assert ReindexSummary.model_validate_json(summary.model_dump_json()) == summary
+
+
+def test_a_file_that_lost_claims_reads_as_its_name_and_both_counts() -> None:
+    assert str(FewerClaims(file="a.txt", before=8, after=3)) == "a.txt: 8 → 3 claims"

@@ -28,6 +28,7 @@ from index import (
     AnalysisBlock,
     Answer,
     Episode,
+    FewerClaims,
     Hit,
     ReindexSummary,
     ReviewFormatError,
@@ -219,3 +220,13 @@ def test_fit_keeps_an_embed_within_field_count_and_total(fields: int) -> None:
     for n in range(fields):
         embed.add_field(name=f"f{n}", value="v" * 1024)
     assert within_limits(fit(embed))
+
+
+def test_a_reindex_summary_names_each_file_that_lost_claims() -> None:
+    summary = ReindexSummary(
+        changed=["lex-fridman-490.txt"],
+        fewer_claims=[FewerClaims(file="lex-fridman-490.txt", before=8, after=3)],
+    )
+    embed = summary_embed(summary)
+    [field] = [f for f in embed.fields if (f.name or "").startswith("Fewer claims")]
+    assert field.value == "lex-fridman-490.txt: 8 → 3 claims"
