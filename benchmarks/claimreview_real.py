@@ -35,8 +35,7 @@ from index import (
     write_imported_reviews,
 )
 from index.jsonld_document import nodes_by_id, normalise, walk_nodes
-from index.models import PublisherRating
-from index.rating import rate_label, scaled_rating
+from index.rating import PublisherRating, rate_label, scaled_rating
 
 FIELDS = ("claim", "label", "rating", "url", "author", "date", "claimant", "appearance", "google")
 YES, NO, ABSENT = "✓", "✗", "–"

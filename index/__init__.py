@@ -49,12 +49,11 @@ from index.models import (
     ParsedReview,
     Party,
     Provenance,
-    PublisherRating,
     VerdictCard,
 )
 from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
-from index.rating import rate_verdict, rating_colour
+from index.rating import PublisherRating, rate_verdict, rating_colour
 from index.reindex import reindex
 from index.reindex_summary import FailedReview, FewerClaims, ReindexSummary
 from index.review_folder import REVIEW_SUFFIXES, ReviewFolder

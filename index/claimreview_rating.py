@@ -13,8 +13,7 @@ from typing import Any
 import regex
 
 from index.jsonld_values import number_of, prop, text_of
-from index.models import PublisherRating
-from index.rating import RATING_NAMES, rate_verdict, scaled_rating
+from index.rating import RATING_NAMES, PublisherRating, rate_verdict, scaled_rating
 
 __all__ = ["publisher_rating_of", "verdict_label"]
 

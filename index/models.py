@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.rating import RATING_NAMES, rating_colour
+from index.rating import RATING_NAMES, PublisherRating, rating_colour
 from index.text import slugify
 
 
@@ -38,17 +38,6 @@ class Party(BaseModel):
     name: str
     url: str | None = None
     kind: PartyKind | None = None
-
-
-class PublisherRating(BaseModel):
-    """A verdict's rating on its publisher's own scale (2 on a scale of 1 to 6), kept beside
-    claimbot's 1-5 rating so an export says what the publisher said."""
-
-    model_config = ConfigDict(frozen=True)
-
-    value: float
-    worst: float
-    best: float
 
 
 class Episode(BaseModel):

@@ -17,7 +17,8 @@ from typing import Any
 import regex
 
 from index.excerpt import excerpt
-from index.models import Party, PartyKind, PublisherRating
+from index.models import Party, PartyKind
+from index.rating import PublisherRating
 from index.review_header import parse_date
 
 FIELD = regex.compile(

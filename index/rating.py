@@ -8,15 +8,23 @@ label is never rejected, and is always kept as written.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import regex
+from pydantic import BaseModel, ConfigDict
 
 from index.text import fold_accents
 from index.verdict_words import QUALIFIER_WORDS, VERDICT_WORDS, Qualifier
 
-if TYPE_CHECKING:
-    from index.models import PublisherRating
+
+class PublisherRating(BaseModel):
+    """A verdict's rating on its publisher's own scale (2 on a scale of 1 to 6), kept beside
+    claimbot's 1-5 rating so an export says what the publisher said."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: float
+    worst: float
+    best: float
+
 
 RATING_NAMES: dict[int, str] = {
     5: "accurate",

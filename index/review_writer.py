@@ -16,8 +16,9 @@ from datetime import date
 
 import regex
 
-from index.models import AnalysisBlock, Episode, Guest, Party, PublisherRating, VerdictCard
+from index.models import AnalysisBlock, Episode, Guest, Party, VerdictCard
 from index.provenance_lines import party_text, rating_text
+from index.rating import PublisherRating
 
 DEFAULT_EMOJI = "🔎"
 """Topic marker for a claim that has neither an emoji nor a quote: the parser recognises a

@@ -18,7 +18,8 @@ from index import (
     reindex,
     write_imported_reviews,
 )
-from index.models import Party, PublisherRating, VerdictCard
+from index.models import Party, VerdictCard
+from index.rating import PublisherRating
 from tests.fakes import HashingEmbedder
 
 PAGE = "https://tidewatch.example/checks/whale-oil"

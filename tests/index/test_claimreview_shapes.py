@@ -13,7 +13,8 @@ import pytest
 from index import ClaimReviewError, read_claimreview_json, read_claimreviews
 from index.claimreview import ImportedReview
 from index.jsonld_document import UnservedContextError, offline_loader
-from index.models import Party, PublisherRating
+from index.models import Party
+from index.rating import PublisherRating
 from tests.conftest import TEST_DATA
 
 DATA = TEST_DATA / "claimreview"

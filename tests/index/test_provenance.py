@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from index import ReviewFormatError, parse_review
-from index.models import Party, Provenance, PublisherRating
+from index.models import Party, Provenance
+from index.rating import PublisherRating
 from index.review_writer import ClaimDraft, render_review
 from tests.conftest import TEST_DATA
 

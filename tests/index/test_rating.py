@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from index import rate_verdict, rating_colour
-from index.models import PublisherRating
-from index.rating import rate_label
+from index.rating import PublisherRating, rate_label
 from index.text import fold_accents
 from index.verdict_words import LANGUAGES, QUALIFIER_WORDS, VERDICT_WORDS, Qualifier
 
