@@ -1,16 +1,27 @@
 """Files are hostile when written too: a user-named output path may be a FIFO, a device or a
-link to one (index/atomic_write.py `write_output`), which must be written to, never replaced."""
+link to one (index/atomic_write.py `write_output`), which must be written to, never replaced;
+the index folder may hold something else where its manifest belongs (index/store.py); a
+damaged manifest must not make the index's version go back."""
 
 from __future__ import annotations
 
 import os
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
+from bot.cli import main
+from index import ClaimIndex, IndexFolderError, reindex
 from index.atomic_write import write_output
+from index.store import LOCK_FILE, MANIFEST, read_manifest
+from tests.fakes import HashingEmbedder
+from tests.two_corpora import Corpora
+
+T = TypeVar("T")
 
 
 class FifoReader:
@@ -133,3 +144,103 @@ def test_a_descriptors_regular_file_is_appended_to_as_the_shell_opened_it(
         os.close(fd)
     assert log.read_bytes() == b"earlier\ndocument\n"
     assert log.stat().st_ino == before
+
+
+def _within(seconds: float, call: Callable[[], T]) -> T:
+    """`call()`'s result or exception, failing the test if it takes longer (a FIFO opened to
+    read waits for a writer forever)."""
+    outcome: list[T] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:
+            error.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if error:
+        raise error[0]
+    return outcome[0]
+
+
+def _make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _make_link_to_a_fifo(path: Path) -> None:
+    os.mkfifo(path.with_name("elsewhere"))
+    path.symlink_to(path.with_name("elsewhere"))
+
+
+NOT_A_FILE: dict[str, tuple[Callable[[Path], None], str]] = {
+    "a folder": (Path.mkdir, "a folder"),
+    "a FIFO": (_make_fifo, "a FIFO"),
+    "a link to a FIFO": (_make_link_to_a_fifo, "a FIFO"),
+}
+
+
+@pytest.mark.parametrize("make, kind", NOT_A_FILE.values(), ids=NOT_A_FILE.keys())
+def test_reindex_refuses_a_manifest_that_is_not_a_file_before_any_work(
+    make: Callable[[Path], None], kind: str, index_dir: Path, reviews_dir: Path
+) -> None:
+    index_dir.mkdir()
+    make(index_dir / MANIFEST)
+    before = sorted(p.name for p in index_dir.iterdir())
+    embedder = HashingEmbedder()
+    with pytest.raises(IndexFolderError) as refused:
+        _within(10, lambda: reindex(reviews_dir, index_dir, embedder))
+    assert f"{index_dir / MANIFEST} is {kind}" in str(refused.value)
+    assert sorted(p.name for p in index_dir.iterdir()) == before
+    assert embedder.texts_embedded == 0
+
+
+def test_the_cli_refuses_a_folder_named_manifest_in_one_line(
+    index_dir: Path, reviews_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (index_dir / MANIFEST).mkdir(parents=True)
+    argv = ["reindex", "--index", str(index_dir), "--reviews", str(reviews_dir)]
+    assert main(argv, HashingEmbedder()) == 1
+    assert capsys.readouterr().err == (
+        f"claimbot: {index_dir / MANIFEST} is a folder, not the index's manifest file; "
+        "claimbot will not replace it: move it away\n"
+    )
+
+
+def test_a_reader_is_told_of_a_fifo_manifest_instead_of_waiting_on_it(index_at_a: Path) -> None:
+    (index_at_a / MANIFEST).unlink()
+    os.mkfifo(index_at_a / MANIFEST)
+    with pytest.raises(IndexFolderError, match="is a FIFO"):
+        _within(10, lambda: ClaimIndex.open(index_at_a, HashingEmbedder()))
+
+
+def test_reindex_refuses_a_fifo_in_place_of_its_lock_file(
+    index_dir: Path, reviews_dir: Path
+) -> None:
+    index_dir.mkdir()
+    os.mkfifo(index_dir / LOCK_FILE)
+    with pytest.raises(IndexFolderError, match="is a FIFO, not the reindex lock file"):
+        _within(10, lambda: reindex(reviews_dir, index_dir, HashingEmbedder()))
+    assert [p.name for p in index_dir.iterdir()] == [LOCK_FILE]
+
+
+def _damage_manifest(index_dir: Path) -> None:
+    (index_dir / MANIFEST).write_bytes(b'{"version": ')
+
+
+def _lose_manifest(index_dir: Path) -> None:
+    (index_dir / MANIFEST).unlink()
+
+
+@pytest.mark.parametrize("harm", [_damage_manifest, _lose_manifest], ids=["damaged", "lost"])
+def test_a_rebuild_after_the_manifest_is_harmed_still_gets_a_higher_version(
+    harm: Callable[[Path], None], index_at_a: Path, corpora: Corpora
+) -> None:
+    seen = reindex(corpora.b, index_at_a, HashingEmbedder()).version
+    harm(index_at_a)
+    rebuilt = reindex(corpora.a, index_at_a, HashingEmbedder())
+    assert rebuilt.embedded_cards == rebuilt.cards and rebuilt.version == seen + 1
+    assert read_manifest(index_at_a).version == seen + 1
