@@ -20,7 +20,7 @@ import numpy as np
 from index.database import Passage
 from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
-from index.generation import Checkpoint, Generation, GenerationBuilder
+from index.generation import Checkpoint, Generation, GenerationBuilder, writing
 from index.passages import DEFAULT_LAYOUT
 from index.reindex_plan import ReindexPlan, plan_reindex
 from index.reindex_summary import ReindexSummary
@@ -85,7 +85,10 @@ def reindex(
         if base is not None and not plan.changes_anything:
             return _summary(plan, base.manifest, 0, rebuild_reason, started)
         check("start")
-        with GenerationBuilder(index_dir, version, base, embedder.dimension) as building:
+        with (
+            writing(index_dir),
+            GenerationBuilder(index_dir, version, base, embedder.dimension) as building,
+        ):
             with building.transaction():
                 building.drop_sources(plan.drop)
                 check("dropped")

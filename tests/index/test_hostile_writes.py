@@ -1,25 +1,33 @@
 """Files are hostile when written too: a user-named output path may be a FIFO, a device or a
 link to one (index/atomic_write.py `write_output`), which must be written to, never replaced;
 the index folder may hold something else where its manifest belongs (index/store.py); a
-damaged manifest must not make the index's version go back."""
+damaged manifest must not make the index's version go back; a full disk must end a reindex
+in one line, with nothing of it left."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
+import sqlite3
 import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import faiss
 import pytest
 
 from bot.cli import main
-from index import ClaimIndex, IndexFolderError, reindex
+from index import ClaimIndex, IndexFolderError, reindex, store
 from index.atomic_write import write_output
+from index.database import ClaimsDatabase
+from index.errors import IndexWriteError
+from index.lexical import LexicalIndex
 from index.store import LOCK_FILE, MANIFEST, read_manifest
 from tests.fakes import HashingEmbedder
-from tests.two_corpora import Corpora
+from tests.two_corpora import Corpora, served
 
 T = TypeVar("T")
 
@@ -244,3 +252,71 @@ def test_a_rebuild_after_the_manifest_is_harmed_still_gets_a_higher_version(
     rebuilt = reindex(corpora.a, index_at_a, HashingEmbedder())
     assert rebuilt.embedded_cards == rebuilt.cards and rebuilt.version == seen + 1
     assert read_manifest(index_at_a).version == seen + 1
+
+
+def _sqlite_disk_full(*_: object) -> None:
+    """Raise the error SQLite gives on a full disk, made for real in a database capped at one
+    page (the exception carries SQLITE_FULL as a full disk's does)."""
+    full = sqlite3.connect(":memory:")
+    full.execute("PRAGMA max_page_count = 1")
+    full.execute("CREATE TABLE t (x)")
+    full.execute("INSERT INTO t VALUES (zeroblob(100000))")
+
+
+def _no_space(*_: object, **__: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _faiss_no_space(_index: object, path: str) -> None:
+    # The message faiss gave writing to a full tmpfs, trace and all.
+    raise RuntimeError(
+        "Error in void faiss::write_index(const Index*, IOWriter*, int) at "
+        f"/project/faiss/impl/index_write.cpp:499: Error: 'ret == (size * 4)' failed: write "
+        f"error in {path}: 65491 != 512000 (No space left on device)"
+    )
+
+
+DISK_FULL_AT: dict[str, tuple[object, str, Callable[..., None]]] = {
+    "copying the database": (shutil, "copyfile", _no_space),
+    "adding a review": (ClaimsDatabase, "add_review", _sqlite_disk_full),
+    "the VACUUM": (ClaimsDatabase, "compact", _sqlite_disk_full),
+    "writing the vectors": (faiss, "write_index", _faiss_no_space),
+    "writing the lexicon": (LexicalIndex, "save", _no_space),
+    "writing the manifest": (store, "write_atomically", _no_space),
+}
+
+
+@pytest.mark.parametrize("target, name, fail", DISK_FULL_AT.values(), ids=DISK_FULL_AT.keys())
+def test_a_full_disk_ends_reindex_with_the_cause_and_nothing_left_of_it(
+    target: object,
+    name: str,
+    fail: Callable[..., None],
+    index_at_a: Path,
+    corpora: Corpora,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = sorted(p.name for p in index_at_a.iterdir())
+    monkeypatch.setattr(target, name, fail)
+    with pytest.raises(IndexWriteError) as failed:
+        reindex(corpora.b, index_at_a, HashingEmbedder())
+    assert failed.value.cause == "No space left on device"
+    assert str(index_at_a) in str(failed.value)
+    assert sorted(p.name for p in index_at_a.iterdir()) == before
+    monkeypatch.undo()
+    assert served(index_at_a) == corpora.print_a
+    assert read_manifest(index_at_a).version == 1
+
+
+def test_the_cli_reports_a_full_disk_in_one_line(
+    index_at_a: Path,
+    corpora: Corpora,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(ClaimsDatabase, "compact", _sqlite_disk_full)
+    argv = ["reindex", "--index", str(index_at_a), "--reviews", str(corpora.b)]
+    assert main(argv, HashingEmbedder()) == 1
+    assert capsys.readouterr().err == (
+        f"claimbot: cannot write the new index in {index_at_a}: No space left on device; "
+        "the index is unchanged\n"
+    )
