@@ -4,11 +4,13 @@ see the old content or the new, never half, and a crash leaves one or the other.
 The one way the engine and its front ends write a file that others may be reading: a temporary
 file in the same folder, flushed to disk, renamed over the file with `os.replace`, then the
 folder flushed so the rename itself survives a crash. The temporary file never outlives a
-failure.
+failure. A path a user names for output (`write_output`) may be no file at all (a FIFO, a
+device, a link to one): that is written to, never replaced.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
@@ -40,6 +42,45 @@ def write_atomically(
     if checkpoint is not None:
         checkpoint("replaced")
     fsync_dir(path.parent)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Make the user-named `path` hold `data`, the way its kind of file allows.
+
+    A regular file, or a path where nothing is yet, is replaced atomically (`write_atomically`).
+    A symbolic link is followed: the file it names is replaced and the link kept (a dangling
+    link's target is created). Anything else (a FIFO, a device such as /dev/null, a socket) and
+    any name of an open descriptor (/dev/stdout, /dev/fd/N, /proc/...) is opened and appended to
+    as it is, as a shell's `>>` would: replacing it would put a regular file in its place.
+    `IsADirectoryError` for a folder.
+    """
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if (mode is None or stat.S_ISREG(mode)) and not _names_a_descriptor(path):
+        write_atomically(Path(os.path.realpath(path)), data)
+        return
+    # O_APPEND: a descriptor's file may be one the shell opened for appending; a FIFO or a
+    # device ignores it. No O_CREAT, no O_TRUNC: what is there is used as it is.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND), "wb") as out:
+        out.write(data)
+
+
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether `path` is, or links through, /proc (/dev/stdout -> /proc/self/fd/1): it names
+    an open descriptor, whose file may be a pipe, a deleted file or one opened for appending."""
+    current = Path(os.path.abspath(path))
+    for _ in range(40):  # the kernel's own limit on links followed
+        current = Path(os.path.realpath(current.parent)) / current.name
+        if current.parts[1:2] == ("proc",):
+            return True
+        if not current.is_symlink():
+            return False
+        current = Path(os.path.abspath(current.parent / os.readlink(current)))
+    return False
 
 
 def stage(

@@ -12,6 +12,7 @@ words for its own users (a command to type in a terminal, a slash command on Dis
     │   └── IndexCorruptError
     ├── ReindexBusyError
     ├── IndexFolderError
+    │   └── IndexWriteError
     ├── NotFoundError
     ├── ModelLoadError
     ├── ClaimReviewError
@@ -96,6 +97,19 @@ class ReindexBusyError(ClaimbotError):
 
 class IndexFolderError(ClaimbotError):
     """The index folder cannot be created or written (a file in its place, no permission)."""
+
+
+class IndexWriteError(IndexFolderError):
+    """A reindex that could not write its new generation (the disk full, an I/O error).
+
+    Nothing of the attempt is left in the folder and the index there, if any, keeps serving.
+    `folder` is the index folder, `cause` what the system said (e.g. "No space left on device").
+    """
+
+    def __init__(self, folder: Path, cause: str) -> None:
+        self.folder = folder
+        self.cause = cause
+        super().__init__(f"cannot write the new index in {folder}: {cause}; the index is unchanged")
 
 
 class NotFoundError(ClaimbotError):

@@ -10,7 +10,9 @@ old index or the new one, never a mix.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +28,7 @@ from pydantic import ValidationError
 
 from index.atomic_write import fsync_dir
 from index.database import ClaimsDatabase, Passage
-from index.errors import IndexCorruptError
+from index.errors import IndexCorruptError, IndexFolderError, IndexUnusableError, IndexWriteError
 from index.lexical import LexicalIndex
 from index.models import ParsedReview
 from index.store import (
@@ -129,10 +131,34 @@ def _checked(folder: Path, manifest: Manifest) -> Generation | str:
     return problem
 
 
+SQLITE_ENVIRONMENT = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN")
+"""SQLite's errors (and their extended forms) that say the disk failed it, not the program."""
+
+_FAISS_CAUSE = re.compile(r"\(([^()]+)\)\s*$")
+"""faiss ends a failed write's message with the system's reason in parentheses."""
+
+
+@contextmanager
+def writing(index_dir: Path) -> Iterator[None]:
+    """Word a generation that could not be written, for want of room or of a working disk, as
+    one `IndexWriteError` naming `index_dir` and the cause, whichever library hit it."""
+    try:
+        yield
+    except OSError as exc:
+        raise IndexWriteError(index_dir, exc.strerror or str(exc)) from exc
+    except sqlite3.OperationalError as exc:
+        name = getattr(exc, "sqlite_errorname", "")
+        if not name.startswith(SQLITE_ENVIRONMENT):
+            raise
+        cause = os.strerror(errno.ENOSPC) if name == "SQLITE_FULL" else str(exc)
+        raise IndexWriteError(index_dir, cause) from exc
+
+
 class GenerationBuilder:
     """The next generation, written in a temporary folder beside the published one. It starts
     from `base` (its database copied, its vectors taken over, never read again) or empty, and
-    becomes visible only when `publish` renames it into place and swaps the manifest."""
+    becomes visible only when `publish` renames it into place and swaps the manifest. If the
+    build fails, leaving the `with` block removes what it wrote."""
 
     def __init__(
         self, index_dir: Path, version: int, base: Generation | None, dimension: int
@@ -141,13 +167,18 @@ class GenerationBuilder:
         self._version = version
         self._name = new_generation_name(version)
         self._folder = index_dir / f"{TMP_PREFIX}{self._name}"
+        self._published = False
         self._folder.mkdir(parents=True)
-        if base is not None:
-            shutil.copyfile(base.folder / DATABASE_FILE, self._folder / DATABASE_FILE)
-            self._vectors = base.vectors
-        else:
-            self._vectors = new_vector_index(dimension)
-        self._database = ClaimsDatabase.open_writable(self._folder / DATABASE_FILE)
+        try:
+            if base is not None:
+                shutil.copyfile(base.folder / DATABASE_FILE, self._folder / DATABASE_FILE)
+                self._vectors = base.vectors
+            else:
+                self._vectors = new_vector_index(dimension)
+            self._database = ClaimsDatabase.open_writable(self._folder / DATABASE_FILE)
+        except BaseException:
+            self._discard()
+            raise
 
     def __enter__(self) -> GenerationBuilder:
         return self
@@ -158,8 +189,21 @@ class GenerationBuilder:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        # What is left of an unpublished folder, the next reindex removes (store.remove_stale).
         self._database.close()
+        if error is not None and not self._published:
+            # A crash that kills the process leaves it to the next reindex (store.remove_stale).
+            self._discard()
+
+    def _discard(self) -> None:
+        """Remove this generation's folder, under either name, unless the manifest names it
+        after all (a failure after the swap, while syncing it)."""
+        try:
+            current: str | None = read_manifest(self._index_dir).generation
+        except (IndexUnusableError, IndexFolderError):
+            current = None
+        for folder in (self._folder, self._index_dir / self._name):
+            if folder.name != current:
+                shutil.rmtree(folder, ignore_errors=True)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -193,7 +237,7 @@ class GenerationBuilder:
         self._database.close()
         checkpoint("database-written")
         vectors = fit_to_size(self._vectors)  # flat or IVF by count
-        faiss.write_index(vectors, str(self._folder / VECTORS_FILE))
+        _write_vectors(vectors, self._folder / VECTORS_FILE)
         lexicon.save(self._folder / LEXICON_FILE)
         checkpoint("written")
         for file in (VECTORS_FILE, DATABASE_FILE, LEXICON_FILE):
@@ -214,5 +258,16 @@ class GenerationBuilder:
         )
         checkpoint("before-swap")
         write_manifest(self._index_dir, manifest, checkpoint)
+        self._published = True
         checkpoint("after-swap")
         return manifest
+
+
+def _write_vectors(vectors: faiss.Index, path: Path) -> None:
+    """`faiss.write_index`, its failure an `OSError` with the system's reason: faiss raises a
+    `RuntimeError` holding a C++ trace."""
+    try:
+        faiss.write_index(vectors, str(path))
+    except RuntimeError as exc:
+        found = _FAISS_CAUSE.search(str(exc))
+        raise OSError(found.group(1) if found else "faiss could not write the vectors") from exc

@@ -20,11 +20,19 @@ import numpy as np
 from index.database import Passage
 from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
-from index.generation import Checkpoint, Generation, GenerationBuilder
+from index.generation import Checkpoint, Generation, GenerationBuilder, writing
 from index.passages import DEFAULT_LAYOUT
 from index.reindex_plan import ReindexPlan, plan_reindex
 from index.reindex_summary import ReindexSummary
-from index.store import MANIFEST, Manifest, read_manifest, reindex_lock, remove_stale
+from index.store import (
+    MANIFEST,
+    Manifest,
+    check_manifest_place,
+    highest_version,
+    read_manifest,
+    reindex_lock,
+    remove_stale,
+)
 
 Progress = Callable[[int, int], None]
 """Called with (passages embedded so far, passages to embed)."""
@@ -59,12 +67,15 @@ def reindex(
     check = checkpoint or (lambda stage: None)
     if not reviews_dir.is_dir():
         raise ReviewFormatError(reviews_dir, "the reviews folder does not exist")
+    check_manifest_place(index_dir)
     with reindex_lock(index_dir):
         base, rebuild_reason = _reusable(index_dir, embedder, layout)
         # What the manifest names keeps serving until the swap, even when this reindex
         # cannot build on it (another model, layout or format: a full rebuild).
         published = _published(index_dir)
         kept = {published.generation} if published is not None else set()
+        # Before the clean-up, which removes the generations of a damaged manifest.
+        version = highest_version(index_dir) + 1
         remove_stale(index_dir, keep=kept)
         sources: dict[str, tuple[str, str]] = {}
         claims: dict[str, int] = {}
@@ -76,8 +87,10 @@ def reindex(
         if base is not None and not plan.changes_anything:
             return _summary(plan, base.manifest, 0, rebuild_reason, started)
         check("start")
-        version = (published.version if published is not None else 0) + 1
-        with GenerationBuilder(index_dir, version, base, embedder.dimension) as building:
+        with (
+            writing(index_dir),
+            GenerationBuilder(index_dir, version, base, embedder.dimension) as building,
+        ):
             with building.transaction():
                 building.drop_sources(plan.drop)
                 check("dropped")
@@ -115,8 +128,7 @@ def _claims_per_source(base: Generation, sources: dict[str, tuple[str, str]]) ->
 
 def _published(index_dir: Path) -> Manifest | None:
     """The published manifest while it can be read, even one whose index this reindex cannot
-    build on (None when there is none): its generation serves until the swap, and the next
-    version follows its own, so versions only grow and every reader sees a rebuild as new."""
+    build on (None when there is none): its generation serves until the swap."""
     try:
         return read_manifest(index_dir)
     except IndexUnusableError:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
+import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from index.errors import (
     IndexFolderError,
     IndexMismatchError,
     IndexMissingError,
+    IndexUnusableError,
     ReindexBusyError,
 )
 from index.passages import DEFAULT_LAYOUT, LAYOUTS
@@ -89,18 +92,69 @@ class Manifest(BaseModel):
 
 
 def read_manifest(index_dir: Path) -> Manifest:
+    """The published manifest; `IndexFolderError` when something else than a file (a folder,
+    a FIFO, which would block the reader) holds its name."""
     path = index_dir / MANIFEST
     try:
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO to read would wait for a writer; a file ignores it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise IndexMissingError(f"no index in {index_dir} yet") from None
     except OSError as exc:
         raise IndexCorruptError(f"cannot read {path}: {exc.strerror}") from exc
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_a_file(path, mode)
+        try:
+            raw = fh.read()
+        except OSError as exc:
+            raise IndexCorruptError(f"cannot read {path}: {exc.strerror}") from exc
     try:
         # json.loads decodes the bytes itself, so non-UTF-8 garbage is a ValueError here too.
         return Manifest.model_validate(json.loads(raw))
     except (ValueError, ValidationError) as exc:
         raise IndexCorruptError(f"{path} is damaged ({type(exc).__name__})") from exc
+
+
+def check_manifest_place(index_dir: Path) -> None:
+    """Raise `IndexFolderError` when the manifest's name is taken by something a reindex must
+    not replace (a folder, a FIFO, a device, a link to one); checked before any work, so a
+    refused reindex writes nothing. Nothing there, or a regular file, is fine."""
+    path = index_dir / MANIFEST
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # the index folder's own problems: the lock
+        return
+    except OSError as exc:
+        raise IndexFolderError(
+            f"cannot use {path} as the index's manifest: {exc.strerror}"
+        ) from exc
+    if not stat.S_ISREG(mode):
+        raise _not_a_file(path, mode)
+
+
+def _not_a_file(path: Path, mode: int, role: str = "the index's manifest file") -> IndexFolderError:
+    kinds = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
+    kind = kinds.get(stat.S_IFMT(mode), "a device")
+    return IndexFolderError(
+        f"{path} is {kind}, not {role}; claimbot will not replace it: move it away"
+    )
+
+
+def highest_version(index_dir: Path) -> int:
+    """The highest index version `index_dir` shows, 0 for none: its manifest's when readable,
+    and those in the names of the generation folders present, so a rebuild after a damaged
+    or lost manifest still gets a version higher than any a reader may have seen."""
+    versions = [0]
+    with suppress(IndexUnusableError, IndexFolderError):
+        versions.append(read_manifest(index_dir).version)
+    if index_dir.is_dir():
+        for entry in index_dir.iterdir():
+            published = _GENERATION_NAME.match(entry.name)  # never tmp-: not published
+            if published is not None:
+                versions.append(int(published.group(1)))
+    return max(versions)
 
 
 def write_manifest(
@@ -117,6 +171,10 @@ def write_manifest(
         temp_prefix=f"{TMP_PREFIX}{MANIFEST}.",  # swept by `remove_stale` if a crash leaves it
         checkpoint=None if checkpoint is None else lambda stage: checkpoint(f"manifest-{stage}"),
     )
+
+
+_GENERATION_NAME = re.compile(rf"{GEN_PREFIX}(\d+)-")
+"""A generation folder's name, from `new_generation_name`: its version is the number."""
 
 
 def new_generation_name(version: int) -> str:
@@ -153,12 +211,17 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
     """
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(index_dir / LOCK_FILE, "a+")  # noqa: SIM115 (closed by the `with` below)
+        # O_NONBLOCK: a FIFO in the lock's place must not make the open wait for a reader.
+        fd = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o666)
     except OSError as exc:
         raise IndexFolderError(
             f"cannot use {index_dir} as the index folder: {exc.strerror or exc}"
         ) from exc
-    with fh:
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # a FIFO or a device: no lock, and no place for a pid
+        os.close(fd)
+        raise _not_a_file(index_dir / LOCK_FILE, mode, "the reindex lock file")
+    with os.fdopen(fd, "r+") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

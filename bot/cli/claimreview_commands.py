@@ -31,7 +31,7 @@ from index import (
     reindex,
     write_imported_reviews,
 )
-from index.atomic_write import write_atomically
+from index.atomic_write import write_output
 
 FORMATS = ("claimreview", "datafeed")
 
@@ -49,7 +49,12 @@ def register(command: CommandFactory) -> None:
         "--episode", metavar="EP", help="only this episode: number, slug, file or part of a title"
     )
     p.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE instead of stdout ('-': stdout); a FIFO or device is written to, "
+        "a regular file replaced in one step (through a symbolic link, which is kept)",
     )
     p.add_argument(
         "--author", metavar="NAME", help="the publishing organisation, as each review's author"
@@ -80,10 +85,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     build = datafeed_document if args.format == "datafeed" else claimreview_document
     text = json.dumps(build(cards, author=args.author), ensure_ascii=False, indent=2)
     _warn_about_google(claimreview_document(cards, author=args.author)["@graph"])
-    if args.output is None:
+    if args.output is None or str(args.output) == "-":
         print(text)
         return 0
-    _write_atomically(args.output, text + "\n")
+    _write_output(args.output, text + "\n")
     episodes = len({episode.key for episode, _ in cards})
     print(f"wrote {len(cards)} ClaimReview(s) from {episodes} episode(s) to {args.output}")
     return 0
@@ -105,9 +110,9 @@ def _warn_about_google(claimreviews: list[dict[str, Any]]) -> None:
         )
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_output(path: Path, text: str) -> None:
     try:
-        write_atomically(path, text.encode("utf-8"))
+        write_output(path, text.encode("utf-8"))
     except OSError as exc:
         raise ClaimbotError(f"cannot write {path}: {exc.strerror}") from exc
 

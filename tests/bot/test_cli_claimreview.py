@@ -4,6 +4,7 @@ with a real index (the hashing embedder: retrieval quality is not what is tested
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.cli import main
 from tests.bot.conftest import index_reference_with_cli
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.fakes import HashingEmbedder
+from tests.index.test_hostile_writes import FifoReader
 
 PODCAST_CLAIMS = TEST_DATA / "claimreview" / "podcast-claims.json"
 
@@ -166,3 +168,36 @@ def test_import_of_a_missing_file_is_an_error(
 ) -> None:
     assert main(["import", str(indexed / "nope.json")], embedder=embedder) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_export_to_dash_prints_the_document_and_writes_no_file(
+    indexed: Path,
+    embedder: HashingEmbedder,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(indexed)
+    capsys.readouterr()
+    assert main(["export", "-o", "-"], embedder=embedder) == 0
+    assert len(json.loads(capsys.readouterr().out)["@graph"]) == 6
+    assert not (indexed / "-").exists()
+
+
+def test_export_to_a_fifo_feeds_its_reader_and_leaves_it_a_fifo(
+    indexed: Path, embedder: HashingEmbedder
+) -> None:
+    fifo = indexed / "feed"
+    os.mkfifo(fifo)
+    reader = FifoReader(fifo)
+    assert main(["export", "-o", str(fifo)], embedder=embedder) == 0
+    assert len(json.loads(reader.result())["@graph"]) == 6
+    assert fifo.is_fifo()
+
+
+def test_export_to_a_folder_is_one_error_line(
+    indexed: Path, embedder: HashingEmbedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["export", "-o", str(indexed)], embedder=embedder) == 1
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error == f"claimbot: cannot write {indexed}: Is a directory"
