@@ -14,6 +14,10 @@ def episode_json(episode: Episode) -> dict[str, Any]:
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
+    # "language" only when the question was not matched for its language: every other
+    # answer keeps its shape.
+    language = answer.language
+    refused = {"language": language.model_dump(mode="json")} if language is not None else {}
     return {
         "question": answer.question,
         "answered": answer.answered,
@@ -29,6 +33,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             }
             for h in answer.hits
         ],
+        **refused,
     }
 
 

@@ -1,12 +1,15 @@
 """Words both front ends use for the same things: verdict badges, how sure an answer is, why a
-question is a gap, and what an abstention says."""
+question is a gap, and what an abstention or a question in another language says."""
 
 from __future__ import annotations
 
-from index import Episode, Gap, Hit, VerdictCard
+from index import Episode, Gap, Hit, LanguageMismatch, VerdictCard, language_name
 
 BADGES = {5: "✅", 4: "☑️", 3: "⚖️", 2: "⚠️", 1: "❌"}
 ABSTENTION = "No reviewed claim covers that."
+LANGUAGE_TITLE = "Not a language this claimbot reads"
+MULTILINGUAL_MODEL = "paraphrase-multilingual-MiniLM-L12-v2"
+"""The multilingual model the refusal suggests: MiniLM's size, 50+ languages."""
 CLOSE_MATCH = 0.8
 """From this confidence an answer is worded as a close match; below, as a related claim."""
 
@@ -38,3 +41,14 @@ def gap_reasons(gap: Gap) -> str:
     if gap.downvotes:
         why.append(f"{gap.downvotes} 👎" + (f" / {gap.upvotes} 👍" if gap.upvotes else ""))
     return ", ".join(why)
+
+
+def language_refusal(mismatch: LanguageMismatch) -> str:
+    """Why a question in another language was not matched, and what an operator can do."""
+    asked = language_name(mismatch.question_language)
+    served = " and ".join(language_name(code) for code in mismatch.served)
+    return (
+        f"Your question looks like {asked}; this claimbot's model reads {served} only. "
+        f"An operator can set CLAIMBOT_MODEL to a multilingual model such as "
+        f"{MULTILINGUAL_MODEL} (downloaded once, needs internet) and reindex."
+    )

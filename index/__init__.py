@@ -39,8 +39,24 @@ from index.feedback import (
     hash_user,
     normalize_question,
 )
+from index.language import (
+    ALL_LANGUAGES,
+    ModelLanguages,
+    detect_language,
+    language_name,
+    languages_of_model,
+)
 from index.live import LiveIndex
-from index.models import AnalysisBlock, Answer, Episode, Guest, Hit, ParsedReview, VerdictCard
+from index.models import (
+    AnalysisBlock,
+    Answer,
+    Episode,
+    Guest,
+    Hit,
+    LanguageMismatch,
+    ParsedReview,
+    VerdictCard,
+)
 from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
 from index.rating import rate_verdict, rating_colour
@@ -52,6 +68,7 @@ from index.search import DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 from index.text import slugify
 
 __all__ = [
+    "ALL_LANGUAGES",
     "DEFAULT_MODEL",
     "DEFAULT_POLICY",
     "REVIEW_SUFFIXES",
@@ -80,7 +97,9 @@ __all__ = [
     "IndexMismatchError",
     "IndexMissingError",
     "IndexUnusableError",
+    "LanguageMismatch",
     "LiveIndex",
+    "ModelLanguages",
     "ModelLoadError",
     "NotFoundError",
     "ParsedReview",
@@ -93,8 +112,11 @@ __all__ = [
     "VerdictCard",
     "WrittenReview",
     "claimreview_document",
+    "detect_language",
     "has_fast_bf16",
     "hash_user",
+    "language_name",
+    "languages_of_model",
     "normalize_question",
     "parse_review",
     "parse_review_bytes",

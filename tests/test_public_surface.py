@@ -13,6 +13,7 @@ import index
 from tests.conftest import REPO
 
 PUBLIC = [
+    "ALL_LANGUAGES",
     "AnalysisBlock",
     "Answer",
     "AnswerPolicy",
@@ -40,7 +41,9 @@ PUBLIC = [
     "IndexMismatchError",
     "IndexMissingError",
     "IndexUnusableError",
+    "LanguageMismatch",
     "LiveIndex",
+    "ModelLanguages",
     "ModelLoadError",
     "NotFoundError",
     "ParsedReview",
@@ -54,8 +57,11 @@ PUBLIC = [
     "VerdictCard",
     "WrittenReview",
     "claimreview_document",
+    "detect_language",
     "has_fast_bf16",
     "hash_user",
+    "language_name",
+    "languages_of_model",
     "normalize_question",
     "parse_review",
     "parse_review_bytes",

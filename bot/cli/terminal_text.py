@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.wording import ABSTENTION, badge, confidence_note, episode_line, match_label
+from bot.wording import (
+    ABSTENTION,
+    badge,
+    confidence_note,
+    episode_line,
+    language_refusal,
+    match_label,
+)
 from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
 
 WIDTH = 88
@@ -35,6 +42,8 @@ def render_hit_line(hit: Hit, with_score: bool = True) -> str:
 
 
 def render_answer(answer: Answer) -> str:
+    if answer.language is not None:
+        return language_refusal(answer.language)
     if not answer.hits:
         return f"{ABSTENTION}\n(The index is empty.)"
     if answer.answered:
