@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from index.language import detect_language
+from index.language import card_language
 from index.lexical import LexicalIndex, card_words
 from index.models import Episode, ParsedReview, VerdictCard
 from index.passages import (
@@ -219,7 +219,7 @@ class ClaimsDatabase:
                     card.position,
                     len(texts),
                     card.model_dump_json(),
-                    _language_of(card, episode),
+                    card_language(card, episode),
                 ),
             )
             assert cursor.lastrowid is not None
@@ -238,15 +238,6 @@ class ClaimsDatabase:
     def compact(self) -> None:
         """Give back the space of dropped rows (outside a transaction)."""
         self._db.execute("VACUUM")
-
-
-def _language_of(card: VerdictCard, episode: Episode) -> str | None:
-    """The card's declared language, else its review's, else the one its own words are
-    confidently in (a review's language may be declared once for all its cards)."""
-    declared = card.language or episode.language
-    if declared:
-        return declared
-    return detect_language("\n".join([card.headline, card.quote, card.analysis_text()]))
 
 
 def _card_row(row: tuple[int, str, str]) -> CardRow:

@@ -9,6 +9,7 @@ not know", which the engine treats as servable.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,8 @@ import regex
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
+
+    from index.models import Episode, VerdictCard
 
 # The languages lingua chooses among. Every language of a script other than Latin costs
 # nothing until a text in its script comes; each Latin one costs load time and memory on the
@@ -56,9 +59,12 @@ MIN_CONFIDENCE = 0.5
 ("GPT-5 vs Claude?") stay far below (about 0.2)."""
 MIN_WORDS = 3
 """Fewer words of letters than this are too few to tell Latin-script languages apart."""
-MAX_CHARS = 1000
+PIECE_CHARS = 120
+"""Lingua reads a text of up to this many characters with all its n-gram models."""
+MAX_CHARS = 480
 """Detection reads this much of a text: a card's first paragraphs say its language."""
 
+_SENTENCE_END = regex.compile(r"(?<=[.!?…।۔。！？])\s+|\n+")
 _LETTERS = regex.compile(r"\p{L}")
 _WORD = regex.compile(r"\p{L}{2,}")
 _IGNORED = regex.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*|[@#][\w.]+", regex.I)
@@ -71,7 +77,7 @@ _detector_lock = threading.Lock()
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the language `text` is in ("en", "hi"), or None when unsure
     (too short, names and numbers only, or no language clearly ahead)."""
-    text = " ".join(_IGNORED.sub(" ", text[:MAX_CHARS]).split())
+    text = _IGNORED.sub(" ", text[:MAX_CHARS]).strip()
     letters = _LETTERS.findall(text)
     if not letters:
         return None
@@ -81,11 +87,47 @@ def detect_language(text: str) -> str | None:
     latin = sum(1 for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f")
     if latin * 2 > len(letters) and len(_WORD.findall(text)) < MIN_WORDS:
         return None
+    # Past 120 characters lingua weighs trigrams alone, and its confidence goes to 1.0 for
+    # whichever language wins, right or not (an English sentence said twice read as
+    # Tagalog): a longer text is read in pieces of a sentence or so, and must agree.
+    votes: Counter[str | None] = Counter()
+    for piece in _pieces(text):
+        votes[_confident(piece)] += len(piece)
+    best, weight = max(votes.items(), key=lambda vote: (vote[0] is not None, vote[1]))
+    return best if best is not None and weight * 2 > sum(votes.values()) else None
+
+
+def _confident(text: str) -> str | None:
     values = _lingua().compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
         return None
     code: str = values[0].language.iso_code_639_1.name.lower()
     return code
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut into pieces of at most `PIECE_CHARS`, at sentence ends where it can."""
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        words = sentence.split()
+        while words:
+            piece = words.pop(0)
+            while words and len(piece) + 1 + len(words[0]) <= PIECE_CHARS:
+                piece += " " + words.pop(0)
+            if pieces and len(pieces[-1]) + 1 + len(piece) <= PIECE_CHARS:
+                pieces[-1] += " " + piece
+            else:
+                pieces.append(piece)
+    return pieces
+
+
+def card_language(card: VerdictCard, episode: Episode) -> str | None:
+    """A card's language: as its claim or its review declares it (BCP 47), else the one its
+    own words (headline, quote, analysis) are confidently in, else None."""
+    declared = card.language or episode.language
+    if declared:
+        return declared
+    return detect_language("\n".join([card.headline, card.quote, card.analysis_text()]))
 
 
 def _script_language(letters: list[str]) -> str | None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from index import Episode, VerdictCard, parse_review
 from index.language import (
     ALL_LANGUAGES,
     ENGLISH,
     ModelLanguages,
+    card_language,
     detect_language,
     language_name,
     languages_of_model,
 )
+from tests.conftest import REFERENCE_REVIEW
 
 
 @pytest.mark.parametrize(
@@ -40,6 +45,60 @@ def test_a_short_or_ambiguous_text_gets_no_language(text: str) -> None:
 
 def test_links_and_handles_do_not_count_as_words() -> None:
     assert detect_language("@someone https://t.co/AbCdEf pic.twitter.com/xyz") is None
+
+
+def test_a_long_english_text_is_read_in_pieces_and_stays_english() -> None:
+    # Read whole, past 120 characters, lingua calls this Tagalog.
+    text = (
+        "Video shows a parrot singing along to the radio in a kitchen window.\n"
+        "Parrot Sings Along\n"
+        "Video shows a parrot singing along to the radio in a kitchen window?"
+    )
+    assert detect_language(text) == "en"
+
+
+def _card(headline: str, language: str | None = None) -> VerdictCard:
+    return VerdictCard(
+        id="x/y",
+        episode_key="x#1",
+        position=1,
+        emoji="🔎",
+        headline=headline,
+        quote="",
+        verdict="False",
+        rating=1,
+        line=1,
+        language=language,
+    )
+
+
+def _episode(language: str | None = None) -> Episode:
+    return Episode(podcast="X", title="Y", source_file="x.txt", language=language)
+
+
+def test_a_card_s_declared_language_wins_over_its_review_s_and_its_words() -> None:
+    card = _card("The council sold the old lighthouse for one euro", language="nl")
+    assert card_language(card, _episode(language="pt-BR")) == "nl"
+
+
+def test_a_card_without_its_own_language_takes_its_review_s() -> None:
+    card = _card("The council sold the old lighthouse for one euro")
+    assert card_language(card, _episode(language="pt-BR")) == "pt-BR"
+
+
+def test_a_card_without_a_declared_language_gets_the_one_its_words_are_in() -> None:
+    card = _card("A prefeitura vendeu o velho farol por apenas um euro")
+    assert card_language(card, _episode()) == "pt"
+
+
+@pytest.mark.parametrize(
+    "review",
+    [REFERENCE_REVIEW, *sorted((Path(__file__).parents[1] / "data" / "reviews").glob("*.txt"))],
+    ids=lambda path: path.name,
+)
+def test_every_card_of_the_english_reviews_reads_as_english(review: Path) -> None:
+    parsed = parse_review(review)
+    assert {card_language(card, parsed.episode) for card in parsed.cards} == {"en"}
 
 
 def test_a_bcp47_tag_is_served_by_its_language() -> None:
