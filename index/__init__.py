@@ -45,6 +45,7 @@ from index.language import (
     detect_language,
     language_name,
     languages_of_model,
+    load_language_detector,
 )
 from index.live import LiveIndex
 from index.models import (
@@ -117,6 +118,7 @@ __all__ = [
     "hash_user",
     "language_name",
     "languages_of_model",
+    "load_language_detector",
     "normalize_question",
     "parse_review",
     "parse_review_bytes",

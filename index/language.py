@@ -142,6 +142,11 @@ def _script_language(letters: list[str]) -> str | None:
 _SCRIPT_PATTERNS = {script: regex.compile(rf"\p{{Script={script}}}") for script in BY_SCRIPT}
 
 
+def load_language_detector() -> None:
+    """Load the detector and its Latin-script models now (seconds), not on a first question."""
+    _lingua().compute_language_confidence_values("loading the language models now")
+
+
 def _lingua() -> LanguageDetector:
     """The one detector of this process, built on first use: its models load lazily, per
     script, as texts need them."""

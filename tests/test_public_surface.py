@@ -62,6 +62,7 @@ PUBLIC = [
     "hash_user",
     "language_name",
     "languages_of_model",
+    "load_language_detector",
     "normalize_question",
     "parse_review",
     "parse_review_bytes",
