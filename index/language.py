@@ -8,6 +8,7 @@ not know", which the engine treats as servable.
 
 from __future__ import annotations
 
+import textwrap
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -24,10 +25,9 @@ if TYPE_CHECKING:
 
 # The languages lingua chooses among. Every language of a script other than Latin costs
 # nothing until a text in its script comes; each Latin one costs load time and memory on the
-# first Latin text (all 75 languages: 6 s and 950 MB; these: 2 s and 320 MB) and is one more
-# language a short English text can be mistaken for. These are the Latin-script languages
-# fact-checkers publish in most; a text in another one is called a close relative, which is
-# as foreign to an English model.
+# first Latin text (docs/languages.md: these cost a third of all 75) and is one more language
+# a short English text can be mistaken for. These are the Latin-script languages
+# fact-checkers publish in most; a text in another one is called one of them, or none.
 _LATIN = (
     "en", "es", "pt", "fr", "de", "it", "nl", "da", "sv",
     "id", "ms", "tl", "vi", "tr", "pl", "ro", "sw",
@@ -109,11 +109,7 @@ def _pieces(text: str) -> list[str]:
     """The text cut into pieces of at most `PIECE_CHARS`, at sentence ends where it can."""
     pieces: list[str] = []
     for sentence in _SENTENCE_END.split(text):
-        words = sentence.split()
-        while words:
-            piece = words.pop(0)
-            while words and len(piece) + 1 + len(words[0]) <= PIECE_CHARS:
-                piece += " " + words.pop(0)
+        for piece in textwrap.wrap(sentence, PIECE_CHARS, break_long_words=False):
             if pieces and len(pieces[-1]) + 1 + len(piece) <= PIECE_CHARS:
                 pieces[-1] += " " + piece
             else:
