@@ -45,7 +45,10 @@ def answer_policy(settings: Settings) -> AnswerPolicy:
 
 def open_index(settings: Settings, embedder: Embedder, index_dir: Path | None = None) -> ClaimIndex:
     return ClaimIndex.open(
-        index_dir or settings.index_dir, embedder, policy=answer_policy(settings)
+        index_dir or settings.index_dir,
+        embedder,
+        policy=answer_policy(settings),
+        languages=settings.served_languages,
     )
 
 
@@ -54,5 +57,9 @@ def live_index(
 ) -> LiveIndex:
     """An index that picks up every reindex published to `settings.index_dir`."""
     return LiveIndex(
-        settings.index_dir, embedder, policy=answer_policy(settings), bulk_embedder=bulk_embedder
+        settings.index_dir,
+        embedder,
+        policy=answer_policy(settings),
+        bulk_embedder=bulk_embedder,
+        languages=settings.served_languages,
     )

@@ -19,6 +19,10 @@ def provenance_json(provenance: Provenance) -> dict[str, Any]:
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
+    # "language" only when the question was not matched for its language: every other
+    # answer keeps its shape.
+    language = answer.language
+    refused = {"language": language.model_dump(mode="json")} if language is not None else {}
     return {
         "question": answer.question,
         "answered": answer.answered,
@@ -35,6 +39,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             }
             for h in answer.hits
         ],
+        **refused,
     }
 
 

@@ -9,6 +9,8 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index import DEFAULT_MODEL, ModelLanguages, languages_of_model
+
 
 class Settings(BaseSettings):
     """claimbot's configuration. Every field is `CLAIMBOT_<NAME>` in the environment."""
@@ -30,6 +32,11 @@ class Settings(BaseSettings):
     )
     model: str = Field(
         "", description="sentence-transformers model name or path; empty = packaged MiniLM"
+    )
+    model_languages: str | None = Field(
+        None,
+        description="languages the model reads: ISO 639-1 codes ('en', 'en,de') or '*' for "
+        "all; empty = from the model's name (multilingual, LaBSE, xlm, m3: all; else 'en')",
     )
     backend: Literal["torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
         "onnx", description="inference backend for the embedding model"
@@ -85,6 +92,20 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_model_is_the_default(cls, value: object) -> object:
         return "" if value is None else value  # `CLAIMBOT_MODEL=` reads as None
+
+    @field_validator("model_languages")
+    @classmethod
+    def _language_codes(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return str(ModelLanguages.parse(value))  # ValueError names the expected form
+
+    @property
+    def served_languages(self) -> ModelLanguages:
+        """The languages the model reads: as set, else guessed from the model's name."""
+        if self.model_languages is not None:
+            return ModelLanguages.parse(self.model_languages)
+        return languages_of_model(self.model or DEFAULT_MODEL)
 
     @field_validator("log_level", mode="before")
     @classmethod

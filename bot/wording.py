@@ -1,13 +1,25 @@
 """Words both front ends use for the same things: verdict badges, how sure an answer is, why a
-question is a gap, and what an abstention says."""
+question is a gap, and what an abstention or a question in another language says."""
 
 from __future__ import annotations
 
-from index import Episode, Gap, Hit, Party, Provenance, VerdictCard
+from index import (
+    Episode,
+    Gap,
+    Hit,
+    LanguageMismatch,
+    Party,
+    Provenance,
+    VerdictCard,
+    language_name,
+)
 
 BADGES = {5: "✅", 4: "☑️", 3: "⚖️", 2: "⚠️", 1: "❌"}
 ABSTENTION = "No reviewed claim covers that."
 READ_THE_REVIEW = "Read the review"
+LANGUAGE_TITLE = "Not a language this claimbot reads"
+MULTILINGUAL_MODEL = "paraphrase-multilingual-MiniLM-L12-v2"
+"""The multilingual model the refusal suggests: MiniLM's size, 50+ languages."""
 CLOSE_MATCH = 0.8
 """From this confidence an answer is worded as a close match; below, as a related claim."""
 
@@ -78,3 +90,14 @@ def _party(party: Party | None, lead: str) -> str | None:
 def _joined(*parts: str | None) -> str | None:
     kept = [p for p in parts if p]
     return ", ".join(kept) if kept else None
+
+
+def language_refusal(mismatch: LanguageMismatch) -> str:
+    """Why a question in another language was not matched, and what an operator can do."""
+    asked = language_name(mismatch.question_language)
+    served = " and ".join(language_name(code) for code in mismatch.served)
+    return (
+        f"Your question looks like {asked}; this claimbot's model reads {served} only. "
+        f"An operator can set CLAIMBOT_MODEL to a multilingual model such as "
+        f"{MULTILINGUAL_MODEL} (downloaded once, needs internet) and reindex."
+    )

@@ -39,6 +39,14 @@ from index.feedback import (
     hash_user,
     normalize_question,
 )
+from index.language import (
+    ALL_LANGUAGES,
+    ModelLanguages,
+    detect_language,
+    language_name,
+    languages_of_model,
+    load_language_detector,
+)
 from index.live import LiveIndex
 from index.models import (
     AnalysisBlock,
@@ -46,6 +54,7 @@ from index.models import (
     Episode,
     Guest,
     Hit,
+    LanguageMismatch,
     ParsedReview,
     Party,
     Provenance,
@@ -62,6 +71,7 @@ from index.search import DEFAULT_POLICY, ClaimIndex, EpisodeSummary
 from index.text import slugify
 
 __all__ = [
+    "ALL_LANGUAGES",
     "DEFAULT_MODEL",
     "DEFAULT_POLICY",
     "REVIEW_SUFFIXES",
@@ -91,7 +101,9 @@ __all__ = [
     "IndexMismatchError",
     "IndexMissingError",
     "IndexUnusableError",
+    "LanguageMismatch",
     "LiveIndex",
+    "ModelLanguages",
     "ModelLoadError",
     "NotFoundError",
     "ParsedReview",
@@ -108,9 +120,13 @@ __all__ = [
     "WrittenReview",
     "claimreview_document",
     "datafeed_document",
+    "detect_language",
     "google_problems",
     "has_fast_bf16",
     "hash_user",
+    "language_name",
+    "languages_of_model",
+    "load_language_detector",
     "normalize_question",
     "parse_review",
     "parse_review_bytes",

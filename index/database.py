@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from index.language import card_language
 from index.lexical import LexicalIndex, card_words
 from index.models import Episode, ParsedReview, VerdictCard
 from index.passages import (
@@ -42,7 +43,8 @@ CREATE TABLE IF NOT EXISTS cards (
     episode_key TEXT NOT NULL,
     position INTEGER NOT NULL,
     passages INTEGER NOT NULL,
-    data TEXT NOT NULL              -- VerdictCard as JSON
+    data TEXT NOT NULL,             -- VerdictCard as JSON
+    language TEXT                   -- declared (BCP 47) or confidently detected; NULL unknown
 );
 CREATE INDEX IF NOT EXISTS cards_by_episode ON cards (episode_key, position);
 """
@@ -112,6 +114,11 @@ class ClaimsDatabase:
         """The words of every card (a reindex saves them with the generation)."""
         rows = self._rows("SELECT rowid, data FROM cards")
         return LexicalIndex.build([rowid for rowid, _ in rows], [card_words(d) for _, d in rows])
+
+    def card_languages(self) -> dict[int, str]:
+        """Card rowid → language, for the cards whose language is known."""
+        rows = self._rows("SELECT rowid, language FROM cards WHERE language IS NOT NULL")
+        return dict(rows)
 
     def cards_by_rowid(self, rowids: list[int]) -> dict[int, tuple[VerdictCard, Episode]]:
         """The cards of these rowids (those that exist) with their episodes."""
@@ -204,9 +211,16 @@ class ClaimsDatabase:
             card = self._unique_id(card)
             texts = card_passages(card, layout)
             cursor = self._db.execute(
-                "INSERT INTO cards (id, episode_key, position, passages, data) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (card.id, episode.key, card.position, len(texts), card.model_dump_json()),
+                "INSERT INTO cards (id, episode_key, position, passages, data, language) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    card.id,
+                    episode.key,
+                    card.position,
+                    len(texts),
+                    card.model_dump_json(),
+                    card_language(card, episode),
+                ),
             )
             assert cursor.lastrowid is not None
             slots = card_vector_ids(cursor.lastrowid, len(texts))

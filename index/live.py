@@ -13,6 +13,7 @@ from pathlib import Path
 
 from index.embed import Embedder
 from index.errors import IndexMissingError
+from index.language import ALL_LANGUAGES, ModelLanguages
 from index.policy import AnswerPolicy
 from index.reindex import Progress, reindex
 from index.reindex_summary import ReindexSummary
@@ -31,8 +32,10 @@ class LiveIndex:
         embedder: Embedder,
         policy: AnswerPolicy = DEFAULT_POLICY,
         bulk_embedder: Embedder | None = None,
+        languages: ModelLanguages = ALL_LANGUAGES,
     ) -> None:
         self.index_dir = index_dir
+        self.languages = languages
         self.embedder = embedder
         self.bulk_embedder = bulk_embedder
         self.policy = policy
@@ -68,7 +71,7 @@ class LiveIndex:
                 raise
             if self._current is not None and self._current.manifest.generation == generation:
                 return False
-            fresh = ClaimIndex.open(self.index_dir, self.embedder, self.policy)
+            fresh = ClaimIndex.open(self.index_dir, self.embedder, self.policy, self.languages)
             previous, self._current = self._current, fresh
         log.info("serving index version %d (%d cards)", fresh.version, fresh.manifest.cards)
         # Questions already running on `previous` keep their reference; SQLite reads on a

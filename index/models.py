@@ -214,15 +214,26 @@ class Hit(BaseModel):
         return Provenance.of(self.card, self.episode)
 
 
+class LanguageMismatch(BaseModel):
+    """Why a question was not matched: it is in a language the model does not read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question_language: str = Field(description="the question's language, ISO 639-1")
+    served: tuple[str, ...] = Field(description="the languages the model reads, ISO 639-1")
+
+
 class Answer(BaseModel):
     """The outcome of a question: whether the best hit answers it, and the hits, best first.
 
-    When `answered` is false the hits are only the closest cards, not matches.
+    When `answered` is false the hits are only the closest cards, not matches; when `language`
+    is set, the question was not matched at all (no hits).
     """
 
     question: str
     answered: bool
     hits: tuple[Hit, ...]
+    language: LanguageMismatch | None = None
 
     @property
     def best(self) -> Hit | None:

@@ -19,7 +19,8 @@ import regex
 from index.embed import Embedder, Vectors
 from index.errors import ClaimbotError, NotFoundError, Remedy
 from index.generation import Generation
-from index.models import Answer, Episode, Hit, VerdictCard
+from index.language import ALL_LANGUAGES, ModelLanguages, detect_language
+from index.models import Answer, Episode, Hit, LanguageMismatch, VerdictCard
 from index.policy import AnswerPolicy
 from index.store import Manifest
 from index.weighing import Candidate, Candidates, Weigher
@@ -37,30 +38,43 @@ class EpisodeSummary:
 
 
 class ClaimIndex:
-    """A read-only view of one index generation, safe to share between threads."""
+    """A read-only view of one index generation, safe to share between threads.
+
+    `languages` are those the embedder's model reads: a question confidently in another one
+    is not matched, and cards in another one are never weighed."""
 
     def __init__(
-        self, generation: Generation, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
+        self,
+        generation: Generation,
+        embedder: Embedder,
+        policy: AnswerPolicy = DEFAULT_POLICY,
+        languages: ModelLanguages = ALL_LANGUAGES,
     ) -> None:
         self.manifest: Manifest = generation.manifest
         self._generation = generation
         self._claims = generation.database
         self.embedder = embedder
         self.policy = policy
+        self.languages = languages
         self._weigher = Weigher(
             generation.vectors,
             generation.lexicon,
             policy,
             has_commentary=generation.has_commentary,
+            unread=_unread(generation, languages),
         )
 
     @classmethod
     def open(
-        cls, index_dir: Path, embedder: Embedder, policy: AnswerPolicy = DEFAULT_POLICY
+        cls,
+        index_dir: Path,
+        embedder: Embedder,
+        policy: AnswerPolicy = DEFAULT_POLICY,
+        languages: ModelLanguages = ALL_LANGUAGES,
     ) -> ClaimIndex:
         """Load the current generation; raise an `IndexUnusableError` subclass if it cannot
         serve (missing, built with another model or format, damaged)."""
-        return cls(Generation.open(index_dir, embedder.name), embedder, policy)
+        return cls(Generation.open(index_dir, embedder.name), embedder, policy, languages)
 
     def close(self) -> None:
         self._generation.close()
@@ -86,17 +100,38 @@ class ClaimIndex:
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """The best `k` cards for a question, and whether the best one answers it."""
+        mismatch = self.language_mismatch(question)
+        if mismatch is not None:
+            return Answer(question=question, answered=False, hits=(), language=mismatch)
         vector = self.embed_questions([question])[0]
-        return self.answer(question, vector, k)
+        return self._matched(question, vector, k)
 
     def answer(self, question: str, vector: Vectors, k: int = 3) -> Answer:
         """Answered: the best card and the others that also clear the policy.
-        Not answered: the `k` closest cards, which the front ends label as no match."""
+        Not answered: the `k` closest cards, which the front ends label as no match; or none,
+        when the question is in a language the model does not read."""
+        mismatch = self.language_mismatch(question)
+        if mismatch is not None:
+            return Answer(question=question, answered=False, hits=(), language=mismatch)
+        return self._matched(question, vector, k)
+
+    def _matched(self, question: str, vector: Vectors, k: int) -> Answer:
         ranked = self.candidates(question, vector, k).ranked
         floor = self.policy.min_confidence
         answered = bool(ranked) and ranked[0].confidence >= floor
         chosen = [c for c in ranked if c.confidence >= floor] if answered else ranked
         return Answer(question=question, answered=answered, hits=tuple(self.hits(chosen)))
+
+    def language_mismatch(self, question: str) -> LanguageMismatch | None:
+        """The question's language, when it is confidently one the model does not read."""
+        if self.languages.codes is None:
+            return None
+        language = detect_language(question)
+        if language is None or self.languages.serves(language):
+            return None
+        return LanguageMismatch(
+            question_language=language, served=tuple(sorted(self.languages.codes))
+        )
 
     def search_vector(self, vector: Vectors, k: int, question: str = "") -> list[Hit]:
         """The `k` best cards for a question vector and its text."""
@@ -180,6 +215,14 @@ class ClaimIndex:
         return [
             Hit(card=card, episode=episode, score=1.0) for card, episode in self._claims.all_cards()
         ]
+
+
+def _unread(generation: Generation, languages: ModelLanguages) -> frozenset[int]:
+    """The rowids of the cards in a language the model does not read."""
+    if languages.every:
+        return frozenset()
+    known = generation.database.card_languages()
+    return frozenset(rowid for rowid, language in known.items() if not languages.serves(language))
 
 
 def _names_of(episode: Episode) -> str:

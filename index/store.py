@@ -34,9 +34,10 @@ from index.errors import (
 )
 from index.passages import DEFAULT_LAYOUT, LAYOUTS
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """What a generation holds. 2: vectors flat float16 or two-stage IVF (index/vector_index.py)
-and the cards' words always saved; 3: cards and reviews carry their provenance. An index of
+and the cards' words always saved; 3: cards and reviews carry their provenance; 4: each card's
+language (index/language.py) beside it, so questions skip cards the model cannot read. An index of
 another format is refused by readers and rebuilt in full by the next reindex."""
 MANIFEST = "manifest.json"
 VECTORS_FILE = "vectors.faiss"

@@ -3,6 +3,7 @@ model's rank and confidence for each (index/ranking.py says what the evidence is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,12 +57,18 @@ class Weigher:
         lexicon: LexicalIndex,
         policy: AnswerPolicy,
         has_commentary: bool,
+        unread: frozenset[int] = frozenset(),
     ) -> None:
         self._vectors = vectors
         self._lexicon = lexicon
         self.policy = policy
         self._has_commentary = has_commentary
         self._texts: dict[int, CardText] = {}
+        # Cards in a language the model does not read: never weighed. The passages fetched
+        # grow with their share, so the cards it reads still fill the candidates.
+        self._unread = unread
+        readable = lexicon.documents - len(unread)
+        self._fetch_factor = lexicon.documents / readable if unread and readable > 0 else 1.0
 
     def weigh(self, question: str, vector: Vectors, k: int) -> Candidates:
         """The `k` best candidates for a question (its links removed) and its vector, and the
@@ -72,8 +79,9 @@ class Weigher:
         policy = self.policy
         slots, commentary, floor = self._dense(vector, policy.dense_candidates)
         asked = Question.of(question, self._lexicon)
-        lexical = self._lexicon.scores(asked.terms, policy.lexical_candidates)
-        rowids = list(slots.keys() | lexical.keys())
+        lexical_wanted = math.ceil(policy.lexical_candidates * self._fetch_factor)
+        lexical = self._lexicon.scores(asked.terms, lexical_wanted)
+        rowids = [r for r in slots.keys() | lexical.keys() if r not in self._unread]
         texts = self._card_texts(rowids)
         evidence = [
             _evidence(rowid, slots.get(rowid, {}), floor, lexical.get(rowid, 0.0), texts[rowid])
@@ -109,7 +117,8 @@ class Weigher:
         score, and the lowest score fetched (what an unfetched passage scores at most)."""
         # Several passages per card and the commentary share the index: fetch enough to
         # find the cards wanted in nearly every case.
-        fetch = min(self._vectors.ntotal, max(64, cards * FETCH_PER_CARD))
+        wanted = max(64, cards * FETCH_PER_CARD) * self._fetch_factor
+        fetch = min(self._vectors.ntotal, math.ceil(wanted))
         with _one_openmp_thread():
             scores, ids = self._vectors.search(vector.reshape(1, -1).astype(np.float32), fetch)
         # As Python numbers: iterating the arrays themselves makes a NumPy scalar of each
@@ -129,6 +138,8 @@ class Weigher:
         for score, vid in fetched:
             if is_commentary(vid):
                 commentary = score if commentary is None else commentary
+                continue
+            if card_rowid(vid) in self._unread:
                 continue
             slots.setdefault(card_rowid(vid), {})[passage_slot(vid)] = score
         if len(slots) > cards:

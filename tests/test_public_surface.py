@@ -13,6 +13,7 @@ import index
 from tests.conftest import REPO
 
 PUBLIC = [
+    "ALL_LANGUAGES",
     "AnalysisBlock",
     "Answer",
     "AnswerPolicy",
@@ -41,7 +42,9 @@ PUBLIC = [
     "IndexMismatchError",
     "IndexMissingError",
     "IndexUnusableError",
+    "LanguageMismatch",
     "LiveIndex",
+    "ModelLanguages",
     "ModelLoadError",
     "NotFoundError",
     "ParsedReview",
@@ -59,9 +62,13 @@ PUBLIC = [
     "WrittenReview",
     "claimreview_document",
     "datafeed_document",
+    "detect_language",
     "google_problems",
     "has_fast_bf16",
     "hash_user",
+    "language_name",
+    "languages_of_model",
+    "load_language_detector",
     "normalize_question",
     "parse_review",
     "parse_review_bytes",

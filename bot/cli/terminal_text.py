@@ -9,6 +9,7 @@ from bot.wording import (
     badge,
     confidence_note,
     episode_line,
+    language_refusal,
     match_label,
     source_lines,
 )
@@ -45,6 +46,8 @@ def render_hit_line(hit: Hit, with_score: bool = True) -> str:
 
 
 def render_answer(answer: Answer) -> str:
+    if answer.language is not None:
+        return language_refusal(answer.language)
     if not answer.hits:
         return f"{ABSTENTION}\n(The index is empty.)"
     if answer.answered:

@@ -22,6 +22,7 @@ from index import (
     IndexUnusableError,
     LiveIndex,
     ReindexSummary,
+    load_language_detector,
 )
 
 log = logging.getLogger("claimbot.discord")
@@ -103,6 +104,8 @@ class ClaimBot(commands.AutoShardedBot):
             # walked by every full collection, on whichever thread allocates, the event loop's
             # too. Loaded now, they are frozen.
             self.live.bulk_embedder.embed(["warm up"])
+        if not self.live.languages.every:
+            load_language_detector()  # questions are checked for their language
         try:
             index = self.live.current
         except IndexUnusableError as exc:

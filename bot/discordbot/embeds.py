@@ -10,9 +10,11 @@ import discord
 
 from bot.wording import (
     ABSTENTION,
+    LANGUAGE_TITLE,
     badge,
     confidence_note,
     episode_line,
+    language_refusal,
     match_label,
     source_lines,
 )
@@ -93,7 +95,11 @@ def hit_line(hit: Hit, *, not_a_match: bool = False) -> str:
 
 def answer_embeds(answer: Answer) -> list[discord.Embed]:
     """The best card, with up to two more relevant ones listed below it; or a friendly
-    abstention naming the closest cards as not a match."""
+    abstention naming the closest cards as not a match; or why a question in another language
+    was not matched."""
+    if answer.language is not None:
+        title, refusal = LANGUAGE_TITLE, language_refusal(answer.language)
+        return [discord.Embed(title=title, colour=NEUTRAL_COLOUR, description=refusal)]
     if answer.answered and answer.best is not None:
         embed = card_embed(answer.best)
         embed.set_author(name=confidence_note(answer.best))

@@ -133,6 +133,29 @@ def test_ask_questions_reads_json_lines_keeping_line_separators_and_lone_surroga
     ]
 
 
+HINDI_QUESTION = "क्या यह सच है कि एनवीडिया के मार्जिन बहुत ऊंचे हैं?"
+
+
+def test_a_question_in_a_language_the_model_does_not_read_says_so(
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["ask", HINDI_QUESTION], embedder) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Your question looks like Hindi;") and "CLAIMBOT_MODEL" in out
+
+
+def test_ask_json_names_the_language_of_a_question_the_model_does_not_read(
+    indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["ask", HINDI_QUESTION, "--json"], embedder) == 0
+    out = _json_out(capsys)
+    assert isinstance(out, dict)
+    assert out["language"] == {"question_language": "hi", "served": ["en"]}
+    assert out["answered"] is False and out["results"] == []
+
+
 def test_a_json_question_that_is_not_text_names_its_line(
     indexed_by_fake: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from bot.cli import main
 from bot.cli.common import settings_problems
 from bot.settings import Settings
+from index import ALL_LANGUAGES, ModelLanguages
 
 
 def _problems(monkeypatch: pytest.MonkeyPatch, **env: str) -> str:
@@ -71,3 +72,34 @@ def test_the_command_line_says_what_is_wrong_in_one_line(
     assert main(["episodes"]) == 1
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("claimbot: invalid settings: CLAIMBOT_BACKEND: Input should be")
+
+
+def test_the_packaged_model_reads_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLAIMBOT_MODEL", raising=False)
+    monkeypatch.delenv("CLAIMBOT_MODEL_LANGUAGES", raising=False)
+    served = Settings(_env_file=None).served_languages  # type: ignore[call-arg]
+    assert served == ModelLanguages.of(["en"])
+
+
+def test_a_multilingual_model_reads_every_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "CLAIMBOT_MODEL", "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
+    )
+    monkeypatch.delenv("CLAIMBOT_MODEL_LANGUAGES", raising=False)
+    assert Settings(_env_file=None).served_languages == ALL_LANGUAGES  # type: ignore[call-arg]
+
+
+def test_the_model_languages_setting_overrides_the_model_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "CLAIMBOT_MODEL", "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
+    )
+    monkeypatch.setenv("CLAIMBOT_MODEL_LANGUAGES", "en, pt")
+    served = Settings(_env_file=None).served_languages  # type: ignore[call-arg]
+    assert served == ModelLanguages.of(["en", "pt"])
+
+
+def test_model_languages_that_are_not_codes_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = _problems(monkeypatch, MODEL_LANGUAGES="English")
+    assert problems.startswith("CLAIMBOT_MODEL_LANGUAGES: ")

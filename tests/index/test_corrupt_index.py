@@ -275,5 +275,5 @@ def test_an_index_of_format_1_is_refused_and_the_next_reindex_rebuilds_it_saying
     summary = reindex(reviews_dir, built, embedder)
     assert summary.full_rebuild and summary.rebuild_reason == reason
     assert summary.embedded_cards == summary.cards == 6
-    assert read_manifest(built).format == FORMAT_VERSION == 3
+    assert read_manifest(built).format == FORMAT_VERSION == 4
     assert ClaimIndex.open(built, embedder).manifest.cards == 6

@@ -24,12 +24,14 @@ from bot.discordbot.embeds import (
     verdicts_embed,
     without_paths,
 )
+from bot.wording import LANGUAGE_TITLE
 from index import (
     AnalysisBlock,
     Answer,
     Episode,
     FewerClaims,
     Hit,
+    LanguageMismatch,
     ReindexSummary,
     ReviewFormatError,
     VerdictCard,
@@ -170,6 +172,12 @@ def test_an_abstention_marks_every_closest_card_as_not_a_match() -> None:
 def test_an_abstention_on_an_empty_index_says_nothing_is_indexed() -> None:
     [embed] = answer_embeds(Answer(question="q", answered=False, hits=()))
     assert "Nothing is indexed yet" in (embed.description or "")
+
+
+def test_a_question_in_another_language_is_told_which_languages_are_read() -> None:
+    mismatch = LanguageMismatch(question_language="hi", served=("en",))
+    [embed] = answer_embeds(Answer(question="q", answered=False, hits=(), language=mismatch))
+    assert embed.title == LANGUAGE_TITLE and "Hindi" in (embed.description or "")
 
 
 def test_a_long_verdict_list_says_how_many_lines_were_left_out() -> None:
