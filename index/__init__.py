@@ -28,6 +28,7 @@ from index.errors import (
     ModelLoadError,
     NotFoundError,
     ReindexBusyError,
+    ReindexLockError,
     Remedy,
     ReviewFormatError,
 )
@@ -56,6 +57,7 @@ from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
 from index.rating import rate_verdict, rating_colour
 from index.reindex import reindex
+from index.reindex_lock import FileReindexLock, PostgresReindexLock, ReindexLock
 from index.reindex_summary import FailedReview, ReindexSummary
 from index.review_folder import REVIEW_SUFFIXES, ReviewFolder
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
@@ -81,6 +83,7 @@ __all__ = [
     "FailedReview",
     "FeedbackError",
     "FeedbackStore",
+    "FileReindexLock",
     "Gap",
     "Guest",
     "Hit",
@@ -96,9 +99,12 @@ __all__ = [
     "NotFoundError",
     "ParsedReview",
     "Party",
+    "PostgresReindexLock",
     "Provenance",
     "PublisherRating",
     "ReindexBusyError",
+    "ReindexLock",
+    "ReindexLockError",
     "ReindexSummary",
     "Remedy",
     "ReviewFolder",

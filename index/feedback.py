@@ -162,7 +162,8 @@ class FeedbackStore:
         self._clock = clock
         self._backend: FeedbackBackend
         if is_database_url(target):
-            from index.feedback_postgres import PostgresFeedback, masked_url
+            from index.feedback_postgres import PostgresFeedback
+            from index.postgres_url import masked_url
 
             self.path: Path | str = masked_url(str(target))
             self._backend = PostgresFeedback(str(target), read_only=read_only)

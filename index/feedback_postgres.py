@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -24,15 +23,18 @@ from index.feedback import (
     VoteRow,
     new_salt,
 )
+from index.postgres_url import (
+    ADVISORY_CLASS,
+    CONNECT_TIMEOUT,
+    MIGRATION_LOCK,
+    masked_url,
+    one_line,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-ADVISORY_CLASS = 0x636C6169  # "clai": the first key of every advisory lock claimbot takes
-MIGRATION_LOCK = 1
-"""Second key of the lock migrations hold, so processes starting together migrate in turn."""
-CONNECT_TIMEOUT = 5  # seconds to reach the server, at start-up and for each new connection
 POOL_SIZE = 4
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -81,24 +83,6 @@ WHERE unanswered + GREATEST(0, down - up) > 0
 ORDER BY unanswered + GREATEST(0, down - up) DESC, last DESC
 LIMIT %(limit)s
 """
-
-
-def masked_url(url: str) -> str:
-    """`url` with its password (in the user part or as a parameter) shown as `***`."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        user, _, host = netloc.rpartition("@")
-        netloc = f"{user.split(':', 1)[0]}:***@{host}"
-    query = urlencode(
-        [(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="*"
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def one_line(exc: BaseException) -> str:
-    """libpq's multi-line messages as one line."""
-    return " ".join(str(exc).split())
 
 
 class PostgresFeedback:

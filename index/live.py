@@ -15,6 +15,7 @@ from index.embed import Embedder
 from index.errors import IndexMissingError
 from index.policy import AnswerPolicy
 from index.reindex import Progress, reindex
+from index.reindex_lock import ReindexLock
 from index.reindex_summary import ReindexSummary
 from index.search import DEFAULT_POLICY, ClaimIndex
 from index.store import read_manifest
@@ -31,8 +32,10 @@ class LiveIndex:
         embedder: Embedder,
         policy: AnswerPolicy = DEFAULT_POLICY,
         bulk_embedder: Embedder | None = None,
+        reindex_lock: ReindexLock | None = None,
     ) -> None:
         self.index_dir = index_dir
+        self.reindex_lock = reindex_lock
         self.embedder = embedder
         self.bulk_embedder = bulk_embedder
         self.policy = policy
@@ -85,6 +88,7 @@ class LiveIndex:
             self.embedder,
             progress=progress,
             bulk_embedder=self.bulk_embedder,
+            lock=self.reindex_lock,
         )
         self.refresh()
         return summary

@@ -22,9 +22,10 @@ from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
 from index.generation import Checkpoint, Generation, GenerationBuilder
 from index.passages import DEFAULT_LAYOUT
+from index.reindex_lock import FileReindexLock, ReindexLock
 from index.reindex_plan import ReindexPlan, plan_reindex
 from index.reindex_summary import ReindexSummary
-from index.store import MANIFEST, Manifest, read_manifest, reindex_lock, remove_stale
+from index.store import MANIFEST, Manifest, read_manifest, remove_stale
 
 Progress = Callable[[int, int], None]
 """Called with (passages embedded so far, passages to embed)."""
@@ -46,12 +47,14 @@ def reindex(
     checkpoint: Checkpoint | None = None,
     layout: str = DEFAULT_LAYOUT,
     bulk_embedder: Embedder | None = None,
+    lock: ReindexLock | None = None,
 ) -> ReindexSummary:
     """Bring the index in `index_dir` up to date with the review files in `reviews_dir`.
 
     `layout` names how cards become passages (index/passages.py); an index built with another
     layout, model or format is rebuilt in full. `bulk_embedder`, the same model on a backend
     faster in bulk, embeds the passages when there are at least `BULK_MIN_PASSAGES` of them.
+    `lock` keeps other reindexes out (index/reindex_lock.py); the folder's flock by default.
     """
     if bulk_embedder is not None and bulk_embedder.name != embedder.name:
         raise ValueError(f"bulk model {bulk_embedder.name!r} is not {embedder.name!r}")
@@ -59,7 +62,7 @@ def reindex(
     check = checkpoint or (lambda stage: None)
     if not reviews_dir.is_dir():
         raise ReviewFormatError(reviews_dir, "the reviews folder does not exist")
-    with reindex_lock(index_dir):
+    with (lock or FileReindexLock()).hold(index_dir):
         base, rebuild_reason = _reusable(index_dir, embedder, layout)
         # What the manifest names keeps serving until the swap, even when this reindex
         # cannot build on it (another model, layout or format: a full rebuild).
