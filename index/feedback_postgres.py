@@ -4,6 +4,7 @@ several machines.
 Connections come from a pool, which replaces broken ones, so a database that went away and
 came back is used again without a restart. A statement that fails because its connection was
 lost is tried once more on a fresh one; if that fails too the caller gets a `FeedbackError`.
+An outage is logged once as a warning when it starts and once when it ends.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 POOL_SIZE = 4
+RECONNECT_GIVE_UP = 10.0
+"""Seconds the pool retries a connection in the background, its delays doubling, before it
+waits for the next request to try again: a server back after a long outage is used at once
+instead of after the last, long, delay."""
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 1: questions, votes and the salt
@@ -106,11 +111,13 @@ class PostgresFeedback:
             max_size=POOL_SIZE,
             kwargs=options,
             timeout=timeout,
+            reconnect_timeout=RECONNECT_GIVE_UP,
             check=ConnectionPool.check_connection,  # a connection lost meanwhile is replaced
             name="claimbot-feedback",
             open=False,
         )
         self._pool.open(wait=False)
+        self._down = False  # in an outage already warned about
 
     @staticmethod
     def _migrate(conn: psycopg.Connection[Any]) -> str:
@@ -216,19 +223,31 @@ class PostgresFeedback:
         for attempt in (1, 2):
             try:
                 with self._pool.connection() as conn:
-                    return work(conn)  # the pool commits, or rolls back on an exception
+                    done = work(conn)  # the pool commits, or rolls back on an exception
             except PoolTimeout as exc:  # no connection to be had: no point waiting twice
-                raise FeedbackError(
-                    f"cannot {doing} the feedback database {self.shown}: {one_line(exc)}"
-                ) from exc
+                raise self._unreachable(doing, exc) from exc
             except psycopg.OperationalError as exc:
                 if attempt == 2:
-                    raise FeedbackError(
-                        f"cannot {doing} the feedback database {self.shown}: {one_line(exc)}"
-                    ) from exc
+                    raise self._unreachable(doing, exc) from exc
                 log.info("feedback database connection lost (%s); trying again", one_line(exc))
             except psycopg.Error as exc:
                 raise FeedbackError(
                     f"cannot {doing} the feedback database {self.shown}: {one_line(exc)}"
                 ) from exc
+            else:
+                if self._down:
+                    self._down = False
+                    log.warning("the feedback database %s is back", self.shown)
+                return done
         raise AssertionError("unreachable")
+
+    def _unreachable(self, doing: str, exc: Exception) -> FeedbackError:
+        if not self._down:
+            self._down = True
+            log.warning(
+                "the feedback database %s cannot be reached (%s); questions and votes are not "
+                "recorded until it is back",
+                self.shown,
+                one_line(exc),
+            )
+        return FeedbackError(f"cannot {doing} the feedback database {self.shown}: {one_line(exc)}")

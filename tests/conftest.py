@@ -22,7 +22,7 @@ from hypothesis import settings
 
 from tests import tiers
 from tests.fakes import HashingEmbedder
-from tests.postgres_server import PostgresServer
+from tests.postgres_server import PostgresServer, running_postgres
 
 # Property tests draw the same examples on every run, so a test run (and CI) passes or fails
 # on the code, not on the draw; `pytest --hypothesis-profile=explore` draws afresh at each run
@@ -110,12 +110,15 @@ def real_embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL cluster of its own for the session (tests/postgres_server.py)."""
-    server = PostgresServer()
-    try:
-        server.start()
+    with running_postgres() as server:
         yield server
-    finally:
-        server.remove()
+
+
+@pytest.fixture
+def lone_postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of its own, for a test that stops and starts it."""
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -21,14 +23,26 @@ import pytest
 
 PG_BIN = Path(os.environ.get("CLAIMBOT_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 RUN_AS = "postgres"
-SPEED_OVER_SAFETY = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-"""Durability is worthless in a cluster removed after the tests."""
+SPEED_OVER_SAFETY = "-c fsync=off -c full_page_writes=off"
+"""No flushing to disk in a cluster removed after the tests; what is committed still survives an
+immediate stop (it is in the write-ahead log, in the page cache), as after a real crash."""
 
 
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A new cluster, started, and removed after."""
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
 
 
 class PostgresServer:

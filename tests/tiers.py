@@ -26,7 +26,7 @@ MODEL = "model"
 SUBPROCESS = "subprocess"
 POSTGRES = "postgres"
 
-POSTGRES_FIXTURES = frozenset({"postgres_server"})
+POSTGRES_FIXTURES = frozenset({"postgres_server", "lone_postgres_server"})
 """Fixtures that start the throwaway PostgreSQL server (tests/postgres_server.py); a test using
 one, or marked `postgres` itself (a parametrised back end, say), is `postgres` and, the server
 being a child process, `subprocess` too."""
