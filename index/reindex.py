@@ -62,7 +62,7 @@ def reindex(
     check = checkpoint or (lambda stage: None)
     if not reviews_dir.is_dir():
         raise ReviewFormatError(reviews_dir, "the reviews folder does not exist")
-    with (lock or FileReindexLock()).hold(index_dir):
+    with (lock or FileReindexLock()).hold(index_dir) as still_held:
         base, rebuild_reason = _reusable(index_dir, embedder, layout)
         # What the manifest names keeps serving until the swap, even when this reindex
         # cannot build on it (another model, layout or format: a full rebuild).
@@ -89,11 +89,24 @@ def reindex(
                 ]
                 _embed(passages, _Embedders(embedder, bulk_embedder), building, progress)
                 check("embedded")
-            manifest = building.publish(embedder.name, layout, check)
+            manifest = building.publish(embedder.name, layout, _guarded(check, still_held))
         # Keep the previous generation: a reader that opened it a moment ago can finish.
         remove_stale(index_dir, keep={manifest.generation} | kept)
         embedded = sum(len(review.cards) for _, review in plan.parsed.values())
         return _summary(plan, manifest, embedded, rebuild_reason, started)
+
+
+def _guarded(check: Checkpoint, still_held: Callable[[], None]) -> Checkpoint:
+    """`check`, and just before the manifest swap, `still_held`: a lock lost meanwhile (its
+    database connection dropped) may have let another reindex in, which this one must not
+    publish over."""
+
+    def guarded(stage: str) -> None:
+        if stage == "before-swap":
+            still_held()
+        check(stage)
+
+    return guarded
 
 
 def _reusable(

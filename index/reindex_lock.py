@@ -3,13 +3,14 @@ machine), or a PostgreSQL advisory lock (several machines sharing the index volu
 
 Both are released when their holder dies, even by SIGKILL: the kernel drops the flock, the
 server ends the session and its locks with it. Both refuse at once with `ReindexBusyError`.
+Holding one gives a `still_held` check, which a reindex calls before it publishes.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -28,17 +29,27 @@ if TYPE_CHECKING:
     import psycopg
 
 
+StillHeld = Callable[[], None]
+"""Raises `ReindexLockError` if the lock was lost while held (its connection dropped)."""
+
+
 class ReindexLock(Protocol):
     """Held for a whole reindex of `index_dir`; raises `ReindexBusyError` if another holds it."""
 
-    def hold(self, index_dir: Path) -> AbstractContextManager[None]: ...
+    def hold(self, index_dir: Path) -> AbstractContextManager[StillHeld]: ...
+
+
+def _always_held() -> None:
+    """An flock is held until its file is closed: never lost."""
 
 
 class FileReindexLock:
     """The index folder's own lock file (`flock`): every process of one machine sees it."""
 
-    def hold(self, index_dir: Path) -> AbstractContextManager[None]:
-        return reindex_lock(index_dir)
+    @contextmanager
+    def hold(self, index_dir: Path) -> Iterator[StillHeld]:
+        with reindex_lock(index_dir):
+            yield _always_held
 
 
 class PostgresReindexLock:
@@ -49,7 +60,7 @@ class PostgresReindexLock:
         self.url = url
 
     @contextmanager
-    def hold(self, index_dir: Path) -> Iterator[None]:
+    def hold(self, index_dir: Path) -> Iterator[StillHeld]:
         import psycopg  # only processes configured for PostgreSQL load it
 
         holder = f"pid {os.getpid()} on {socket.gethostname()}"
@@ -70,9 +81,19 @@ class PostgresReindexLock:
             ).fetchone()
             if not row or not row[0]:
                 raise ReindexBusyError(busy_message(index_dir, _holder(conn)))
+
+            def still_held() -> None:
+                try:
+                    conn.execute("SELECT 1")
+                except psycopg.Error as exc:
+                    raise ReindexLockError(
+                        f"the reindex lock on {masked_url(self.url)} was lost "
+                        f"({one_line(exc)}); the index that served before still serves"
+                    ) from None
+
             try:
                 with reindex_lock(index_dir):
-                    yield
+                    yield still_held
             finally:
                 with suppress(psycopg.Error):  # a lost connection released it already
                     conn.execute(

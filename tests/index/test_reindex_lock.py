@@ -1,6 +1,7 @@
 """The reindex lock across machines: with PostgreSQL configured, reindexes of one shared index
 exclude each other wherever they run (whatever path each machine mounts the volume at), are
-refused with the flock's message, and a holder killed by SIGKILL frees the lock at once."""
+refused with the flock's message, a holder killed by SIGKILL frees the lock at once, and a
+reindex that lost its lock does not publish."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from index import PostgresReindexLock, ReindexBusyError, ReindexLockError, reindex
@@ -85,6 +87,24 @@ def test_a_holder_killed_by_sigkill_frees_the_lock_for_the_next_reindex(
             assert time.monotonic() < deadline, "the dead holder's lock was never released"
             time.sleep(0.05)
     assert summary.version == 1
+
+
+def test_a_reindex_whose_lock_was_lost_meanwhile_does_not_publish(
+    corpora: Corpora, index_dir: Path, postgres_url: str
+) -> None:
+    def lose_the_lock(stage: str) -> None:
+        if stage == "embedded":  # as a database restart or a network cut would
+            with psycopg.connect(postgres_url, autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name LIKE 'claimbot%'"
+                )
+
+    lock = PostgresReindexLock(postgres_url)
+    with pytest.raises(ReindexLockError, match="was lost"):
+        reindex(corpora.a, index_dir, HashingEmbedder(), checkpoint=lose_the_lock, lock=lock)
+    assert not (index_dir / "manifest.json").exists()
+    assert reindex(corpora.a, index_dir, HashingEmbedder(), lock=lock).version == 1
 
 
 def test_a_reindex_refused_by_the_postgresql_lock_exits_busy(
