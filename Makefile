@@ -30,10 +30,11 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-# The inner loop: no real model, no child processes (tests/tiers.py), and both refused, so a
-# test that needs either and is not marked fails here instead of slowing the loop down.
+# The inner loop: no real model, no child processes, no PostgreSQL server (tests/tiers.py), and
+# the first two refused, so a test that needs either and is not marked fails here instead of
+# slowing the loop down. `make test` starts a throwaway PostgreSQL and runs everything.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not model and not subprocess" --forbid-real-model --forbid-subprocess
+	$(BIN)/python -m pytest -q -m "not model and not subprocess and not postgres" --forbid-real-model --forbid-subprocess
 
 index: $(STAMP)
 	$(BIN)/claimbot reindex

@@ -12,7 +12,10 @@ from index import (
     Backend,
     ClaimIndex,
     Embedder,
+    FileReindexLock,
     LiveIndex,
+    PostgresReindexLock,
+    ReindexLock,
     SentenceTransformerEmbedder,
     has_fast_bf16,
 )
@@ -52,6 +55,14 @@ def open_index(settings: Settings, embedder: Embedder, index_dir: Path | None = 
     )
 
 
+def reindex_lock_for(settings: Settings) -> ReindexLock:
+    """A PostgreSQL advisory lock when a database is configured, so reindexes from every
+    machine exclude each other; the index folder's flock otherwise."""
+    if settings.database_url is not None:
+        return PostgresReindexLock(settings.database_url.get_secret_value())
+    return FileReindexLock()
+
+
 def live_index(
     settings: Settings, embedder: Embedder, bulk_embedder: Embedder | None = None
 ) -> LiveIndex:
@@ -62,4 +73,5 @@ def live_index(
         policy=answer_policy(settings),
         bulk_embedder=bulk_embedder,
         languages=settings.served_languages,
+        reindex_lock=reindex_lock_for(settings),
     )

@@ -95,6 +95,8 @@ class ChildProcessReindexer:
             CLAIMBOT_REINDEX_BACKEND=self.settings.reindex_backend,
             CLAIMBOT_LOG_LEVEL=self.settings.log_level,
         )
+        if self.settings.database_url is not None:  # the reindex lock every machine shares
+            env["CLAIMBOT_DATABASE_URL"] = self.settings.database_url.get_secret_value()
         return env
 
 

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index import DEFAULT_MODEL, ModelLanguages, languages_of_model
+from index.feedback import POSTGRES_SCHEMES
 
 
 class Settings(BaseSettings):
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
     feedback_db: Path = Field(
         Path("data/feedback.sqlite"),
         description="questions and 👍/👎 votes; outside the index folder, so reindexes keep it",
+    )
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://user:password@host/db: questions, votes and the reindex lock "
+        "on PostgreSQL, shared by several machines; empty = SQLite at CLAIMBOT_FEEDBACK_DB",
     )
     model: str = Field(
         "", description="sentence-transformers model name or path; empty = packaged MiniLM"
@@ -119,6 +125,20 @@ class Settings(BaseSettings):
         if value is None or (isinstance(value, str) and not value.strip()):
             raise ValueError("must not be empty (unset it for the default)")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _a_postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a postgresql:// URL (unset it for SQLite)")
+        return value
+
+    @property
+    def feedback_target(self) -> Path | str:
+        """Where questions and votes go: the PostgreSQL URL when set, else the SQLite file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.feedback_db
 
     @model_validator(mode="after")
     def _shards_fit_their_count(self) -> Self:

@@ -28,6 +28,7 @@ from index.errors import (
     ModelLoadError,
     NotFoundError,
     ReindexBusyError,
+    ReindexLockError,
     Remedy,
     ReviewFormatError,
 )
@@ -64,6 +65,7 @@ from index.parse import parse_review, parse_review_bytes
 from index.policy import AnswerPolicy
 from index.rating import PublisherRating, rate_verdict, rating_colour
 from index.reindex import reindex
+from index.reindex_lock import FileReindexLock, PostgresReindexLock, ReindexLock
 from index.reindex_summary import FailedReview, FewerClaims, ReindexSummary
 from index.review_folder import REVIEW_SUFFIXES, ReviewFolder
 from index.review_import import ImportConflictError, WrittenReview, write_imported_reviews
@@ -91,6 +93,7 @@ __all__ = [
     "FeedbackError",
     "FeedbackStore",
     "FewerClaims",
+    "FileReindexLock",
     "Gap",
     "Guest",
     "Hit",
@@ -108,9 +111,12 @@ __all__ = [
     "NotFoundError",
     "ParsedReview",
     "Party",
+    "PostgresReindexLock",
     "Provenance",
     "PublisherRating",
     "ReindexBusyError",
+    "ReindexLock",
+    "ReindexLockError",
     "ReindexSummary",
     "Remedy",
     "ReviewFolder",

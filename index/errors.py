@@ -11,6 +11,7 @@ words for its own users (a command to type in a terminal, a slash command on Dis
     │   ├── IndexMismatchError
     │   └── IndexCorruptError
     ├── ReindexBusyError
+    ├── ReindexLockError
     ├── IndexFolderError
     │   └── IndexWriteError
     ├── NotFoundError
@@ -93,6 +94,10 @@ class IndexCorruptError(IndexUnusableError):
 
 class ReindexBusyError(ClaimbotError):
     """Another reindex holds the lock on this index directory."""
+
+
+class ReindexLockError(ClaimbotError):
+    """The reindex lock cannot be taken: the PostgreSQL server holding it cannot be reached."""
 
 
 class IndexFolderError(ClaimbotError):

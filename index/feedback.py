@@ -1,10 +1,12 @@
 """What the community asked and how it rated the answers, for finding review gaps.
 
-A `FeedbackStore` is its own SQLite file, kept outside the index folder: feedback is not derived
-from the reviews, so reindexes (which replace index generations) and `make clean` leave it
-alone. It records every question with whether it was answered, and 👍 / 👎 votes on answers.
-No user name or id is stored: a vote carries at most an opaque salted hash of the user id, so
-that a member's second click replaces their first vote instead of counting twice.
+A `FeedbackStore` keeps its records in SQLite (a file outside the index folder, for one
+machine: index/feedback_sqlite.py) or PostgreSQL (a `postgresql://` URL, for several machines:
+index/feedback_postgres.py). Feedback is not derived from the reviews, so reindexes and
+`make clean` leave it alone. It records every question with whether it was answered, and
+👍 / 👎 votes on answers. No user name or id is stored: a vote carries at most an opaque salted
+hash of the user id, so that a member's second click replaces their first vote instead of
+counting twice.
 
 `gaps()` ranks the questions the community most wants reviewed: those the bot abstained on
 or whose answers were voted down, grouped after normalizing case, spacing and punctuation.
@@ -15,53 +17,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-import threading
 import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import regex
 
 from index.errors import ClaimbotError
 from index.text import without_lone_surrogates
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS questions (
-    id INTEGER PRIMARY KEY,
-    asked_at REAL NOT NULL,         -- seconds since the epoch
-    question TEXT NOT NULL,         -- as asked
-    norm TEXT NOT NULL,             -- normalize_question(question): the grouping key
-    answered INTEGER NOT NULL,      -- 0 = the bot abstained
-    best_card_id TEXT,
-    guild_id INTEGER                -- NULL outside a guild (DMs, the terminal)
-);
-CREATE INDEX IF NOT EXISTS questions_by_norm ON questions (norm);
-CREATE TABLE IF NOT EXISTS votes (
-    voted_at REAL NOT NULL,
-    question TEXT NOT NULL,
-    norm TEXT NOT NULL,
-    card_id TEXT NOT NULL,
-    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
-    guild_id INTEGER,
-    user_hash TEXT NOT NULL,        -- hash_user(): never the user id itself
-    UNIQUE (norm, card_id, guild_id, user_hash)
-);
-CREATE INDEX IF NOT EXISTS votes_by_norm ON votes (norm);
-"""
-
 _NOT_WORD = regex.compile(r"[\p{P}\p{S}\s]+")
 MAX_QUESTION_CHARS = 2000
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def _storable(question: str) -> str:
     """The question as stored: trimmed, cut, and lone surrogates (which Discord's JSON may
-    carry, and SQLite cannot encode) replaced by U+FFFD."""
+    carry, and neither database can encode) replaced by U+FFFD."""
     return without_lone_surrogates(question.strip()[:MAX_QUESTION_CHARS])
 
 
@@ -96,6 +71,61 @@ class AskedQuestion:
     guild_id: int | None
 
 
+@dataclass(frozen=True)
+class QuestionRow:
+    """A question as the back ends store it."""
+
+    asked_at: float  # seconds since the epoch
+    question: str  # as asked
+    norm: str  # normalize_question(question): the grouping key
+    answered: bool  # False = the bot abstained
+    best_card_id: str | None
+    guild_id: int | None  # None outside a guild (DMs, the terminal)
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    """A vote as the back ends store it; one per (norm, card, guild, user), the latest."""
+
+    voted_at: float
+    question: str
+    norm: str
+    card_id: str
+    vote: int  # +1 or -1
+    guild_id: int | None
+    user_hash: str  # hash_user(): never the user id itself
+
+
+GapRow = tuple[str, int, int, int, float]
+"""(most recent wording, abstentions, 👎, 👍, last time): what a back end's gap query returns."""
+
+
+class FeedbackBackend(Protocol):
+    """What one database engine does for a `FeedbackStore`; each is safe to share between
+    threads, and read-only ones never create, migrate or write anything."""
+
+    def salt(self) -> str | None:
+        """The stored salt (hex), or None when a read-only store finds no database yet."""
+        ...
+
+    def insert_question(self, row: QuestionRow) -> int: ...
+
+    def replace_vote(self, row: VoteRow) -> None: ...
+
+    def question(self, question_id: int) -> AskedQuestion | None: ...
+
+    def gap_rows(self, limit: int, guild_id: int | None) -> list[GapRow]:
+        """Up to `limit` questions with a positive weight, heaviest first, then most recent."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def new_salt() -> str:
+    """A fresh salt (hex) for a new database; each database keeps its first one forever."""
+    return secrets.token_hex(32)
+
+
 def normalize_question(question: str) -> str:
     """The grouping key: `"Are Nvidia margins HIGH?!"` and `are nvidia margins high` match."""
     folded = unicodedata.normalize("NFKC", question).casefold()
@@ -108,35 +138,62 @@ def hash_user(user_id: int | str, salt: bytes) -> str:
     return hmac.new(salt, str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
-class FeedbackStore:
-    """Questions and votes in one SQLite file; safe to call from several threads at once.
+def is_database_url(target: Path | str) -> bool:
+    """Whether `target` names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
-    The salt for `hash_user` is generated when the file is created and kept in it, so hashes
-    stay stable across restarts without any setting.
+
+class FeedbackStore:
+    """Questions and votes in a SQLite file or a PostgreSQL database (`target` a path or a
+    `postgresql://` URL); safe to call from several threads at once.
+
+    The salt for `hash_user` is generated when the database is created and kept in it, so
+    hashes stay stable across restarts (and machines) without any setting. A `read_only` store
+    (`claimbot gaps`) never creates, migrates or writes: with no database yet, it has no
+    feedback (`exists` is False).
     """
 
-    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
-        self.path = path
+    def __init__(
+        self,
+        target: Path | str,
+        clock: Callable[[], float] = time.time,
+        read_only: bool = False,
+    ) -> None:
         self._clock = clock
-        self._lock = threading.Lock()
+        self._backend: FeedbackBackend
+        if is_database_url(target):
+            from index.feedback_postgres import PostgresFeedback
+            from index.postgres_url import masked_url
+
+            self.path: Path | str = masked_url(str(target))
+            self._backend = PostgresFeedback(str(target), read_only=read_only)
+        else:
+            from index.feedback_sqlite import SqliteFeedback
+
+            self.path = Path(target)
+            self._backend = SqliteFeedback(self.path, read_only=read_only)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            with self._db:
-                self._db.executescript(_SCHEMA)
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                self._db.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('salt', ?)", (secrets.token_hex(32),)
-                )
-            (salt,) = self._db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
-            self.salt = bytes.fromhex(salt)
-        except (OSError, sqlite3.Error, ValueError, TypeError) as exc:  # a damaged salt too
-            raise FeedbackError(f"cannot open the feedback database {path}: {exc}") from exc
+            salt = self._backend.salt()
+            self._salt = None if salt is None else bytes.fromhex(salt)
+        except (ValueError, TypeError) as exc:  # a damaged salt
+            self._backend.close()
+            raise FeedbackError(
+                f"cannot open the feedback database {self.path}: its salt is damaged ({exc})"
+            ) from exc
+
+    @property
+    def exists(self) -> bool:
+        """False when a read-only store found no database (nothing recorded yet)."""
+        return self._salt is not None
+
+    @property
+    def salt(self) -> bytes:
+        if self._salt is None:
+            raise FeedbackError(f"the feedback database {self.path} does not exist yet")
+        return self._salt
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._backend.close()
 
     def __enter__(self) -> FeedbackStore:
         return self
@@ -154,11 +211,10 @@ class FeedbackStore:
         """One question asked, and whether the bot answered it (with which card). Returns its
         id, which a front end can hand out (e.g. in a button) to find it with `asked`."""
         text = _storable(question)
-        return self._write(
-            "INSERT INTO questions (asked_at, question, norm, answered, best_card_id, guild_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (self._clock(), text, normalize_question(text), int(answered), best_card_id, guild_id),
+        row = QuestionRow(
+            self._clock(), text, normalize_question(text), answered, best_card_id, guild_id
         )
+        return self._backend.insert_question(row)
 
     def record_vote(
         self, question: str, card_id: str, vote: int, guild_id: int | None, user_hash: str
@@ -168,29 +224,16 @@ class FeedbackStore:
         if vote not in (1, -1):
             raise ValueError(f"a vote is +1 or -1, not {vote!r}")
         text = _storable(question)
-        norm = normalize_question(text)
-        self._write(
-            # Not ON CONFLICT: outside a guild (a DM) guild_id is NULL, and NULLs never
-            # conflict in a UNIQUE constraint, so every repeated vote counted. `IS` matches.
-            "DELETE FROM votes WHERE norm = ? AND card_id = ? AND guild_id IS ? AND user_hash = ?",
-            (norm, card_id, guild_id, user_hash),
-            then=(
-                "INSERT INTO votes (voted_at, question, norm, card_id, vote, guild_id, user_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (self._clock(), text, norm, card_id, vote, guild_id, user_hash),
-            ),
+        row = VoteRow(
+            self._clock(), text, normalize_question(text), card_id, vote, guild_id, user_hash
         )
+        self._backend.replace_vote(row)
 
     def asked(self, question_id: int) -> AskedQuestion | None:
         """A recorded question by the id `record_question` returned; None if unknown."""
-        rows = self._read(
-            "SELECT id, question, answered, best_card_id, guild_id FROM questions WHERE id = ?",
-            (question_id,),
-        )
-        if not rows:
+        if not self.exists:
             return None
-        qid, text, answered, card, guild = rows[0]
-        return AskedQuestion(int(qid), str(text), bool(answered), card, guild)
+        return self._backend.question(question_id)
 
     def gaps(self, limit: int = 10, guild_id: int | None = None) -> list[Gap]:
         """The questions most wanting a review, most wanted first (ties: most recent first).
@@ -198,51 +241,7 @@ class FeedbackStore:
         A question counts once per abstention, plus its 👎 votes less its 👍 votes; questions
         with nothing against them are left out. `guild_id` limits it to one community.
         """
-        where = "" if guild_id is None else "WHERE guild_id = ?"
-        params: tuple[object, ...] = () if guild_id is None else (guild_id,)
-        rows = self._read(
-            f"""
-            WITH signals AS (
-                SELECT norm, question, asked_at AS at, answered = 0 AS unanswered,
-                       0 AS down, 0 AS up, guild_id FROM questions
-                UNION ALL
-                SELECT norm, question, voted_at, 0, vote < 0, vote > 0, guild_id FROM votes
-            )
-            SELECT question, unanswered, down, up, last FROM (
-                SELECT question, SUM(unanswered) AS unanswered, SUM(down) AS down,
-                       SUM(up) AS up, MAX(at) AS last
-                FROM signals {where} GROUP BY norm
-            )
-            WHERE unanswered + MAX(0, down - up) > 0
-            ORDER BY unanswered + MAX(0, down - up) DESC, last DESC
-            LIMIT ?
-            """,
-            (*params, max(0, limit)),
-        )
-        # SQLite takes the bare `question` column from the row holding MAX(at).
+        if not self.exists:
+            return []
+        rows = self._backend.gap_rows(max(0, limit), guild_id)
         return [Gap(str(q), int(u), int(d), int(up), float(at)) for q, u, d, up, at in rows]
-
-    def _write(
-        self,
-        sql: str,
-        params: tuple[object, ...],
-        then: tuple[str, tuple[object, ...]] | None = None,
-    ) -> int:
-        """Run one statement (and `then` another) in a transaction; returns the row id the
-        last one inserted (if any)."""
-        with self._lock:
-            try:
-                with self._db:
-                    cursor = self._db.execute(sql, params)
-                    if then is not None:
-                        cursor = self._db.execute(*then)
-                    return cursor.lastrowid or 0
-            except sqlite3.Error as exc:
-                raise FeedbackError(f"cannot write to the feedback database: {exc}") from exc
-
-    def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        with self._lock:
-            try:
-                return self._db.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise FeedbackError(f"cannot read the feedback database: {exc}") from exc

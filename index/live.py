@@ -16,6 +16,7 @@ from index.errors import IndexMissingError
 from index.language import ALL_LANGUAGES, ModelLanguages
 from index.policy import AnswerPolicy
 from index.reindex import Progress, reindex
+from index.reindex_lock import ReindexLock
 from index.reindex_summary import ReindexSummary
 from index.search import DEFAULT_POLICY, ClaimIndex
 from index.store import read_manifest
@@ -33,9 +34,11 @@ class LiveIndex:
         policy: AnswerPolicy = DEFAULT_POLICY,
         bulk_embedder: Embedder | None = None,
         languages: ModelLanguages = ALL_LANGUAGES,
+        reindex_lock: ReindexLock | None = None,
     ) -> None:
         self.index_dir = index_dir
         self.languages = languages
+        self.reindex_lock = reindex_lock
         self.embedder = embedder
         self.bulk_embedder = bulk_embedder
         self.policy = policy
@@ -88,6 +91,7 @@ class LiveIndex:
             self.embedder,
             progress=progress,
             bulk_embedder=self.bulk_embedder,
+            lock=self.reindex_lock,
         )
         self.refresh()
         return summary

@@ -22,6 +22,7 @@ from index.embed import Embedder
 from index.errors import IndexUnusableError, ReviewFormatError
 from index.generation import Checkpoint, Generation, GenerationBuilder, writing
 from index.passages import DEFAULT_LAYOUT
+from index.reindex_lock import FileReindexLock, ReindexLock
 from index.reindex_plan import ReindexPlan, plan_reindex
 from index.reindex_summary import ReindexSummary
 from index.store import (
@@ -30,7 +31,6 @@ from index.store import (
     check_manifest_place,
     highest_version,
     read_manifest,
-    reindex_lock,
     remove_stale,
 )
 
@@ -54,12 +54,14 @@ def reindex(
     checkpoint: Checkpoint | None = None,
     layout: str = DEFAULT_LAYOUT,
     bulk_embedder: Embedder | None = None,
+    lock: ReindexLock | None = None,
 ) -> ReindexSummary:
     """Bring the index in `index_dir` up to date with the review files in `reviews_dir`.
 
     `layout` names how cards become passages (index/passages.py); an index built with another
     layout, model or format is rebuilt in full. `bulk_embedder`, the same model on a backend
     faster in bulk, embeds the passages when there are at least `BULK_MIN_PASSAGES` of them.
+    `lock` keeps other reindexes out (index/reindex_lock.py); the folder's flock by default.
     """
     if bulk_embedder is not None and bulk_embedder.name != embedder.name:
         raise ValueError(f"bulk model {bulk_embedder.name!r} is not {embedder.name!r}")
@@ -68,7 +70,7 @@ def reindex(
     if not reviews_dir.is_dir():
         raise ReviewFormatError(reviews_dir, "the reviews folder does not exist")
     check_manifest_place(index_dir)
-    with reindex_lock(index_dir):
+    with (lock or FileReindexLock()).hold(index_dir) as still_held:
         base, rebuild_reason = _reusable(index_dir, embedder, layout)
         # What the manifest names keeps serving until the swap, even when this reindex
         # cannot build on it (another model, layout or format: a full rebuild).
@@ -101,11 +103,24 @@ def reindex(
                 ]
                 _embed(passages, _Embedders(embedder, bulk_embedder), building, progress)
                 check("embedded")
-            manifest = building.publish(embedder.name, layout, check)
+            manifest = building.publish(embedder.name, layout, _guarded(check, still_held))
         # Keep the previous generation: a reader that opened it a moment ago can finish.
         remove_stale(index_dir, keep={manifest.generation} | kept)
         embedded = sum(len(review.cards) for _, review in plan.parsed.values())
         return _summary(plan, manifest, embedded, rebuild_reason, started)
+
+
+def _guarded(check: Checkpoint, still_held: Callable[[], None]) -> Checkpoint:
+    """`check`, and just before the manifest swap, `still_held`: a lock lost meanwhile (its
+    database connection dropped) may have let another reindex in, which this one must not
+    publish over."""
+
+    def guarded(stage: str) -> None:
+        if stage == "before-swap":
+            still_held()
+        check(stage)
+
+    return guarded
 
 
 def _reusable(

@@ -204,6 +204,11 @@ def remove_stale(index_dir: Path, keep: set[str]) -> list[str]:
     return removed
 
 
+def busy_message(index_dir: Path, holder: str) -> str:
+    """What a reindex refused by another one's lock says, whichever lock it is."""
+    return f"a reindex of {index_dir} is already running ({holder}); try again when it ends"
+
+
 @contextmanager
 def reindex_lock(index_dir: Path) -> Iterator[None]:
     """Hold the directory's reindex lock, or raise `ReindexBusyError` at once.
@@ -227,9 +232,8 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
-            holder = fh.read().strip() or "another process"
             raise ReindexBusyError(
-                f"a reindex of {index_dir} is already running ({holder}); try again when it ends"
+                busy_message(index_dir, fh.read().strip() or "another process")
             ) from None
         fh.seek(0)
         fh.truncate()

@@ -1,5 +1,6 @@
 """Shared fixtures: paths to the review data, a fake embedder, and the real model (loaded once);
-the test tiers (`model`, `subprocess`: tests/tiers.py) marked on every test collected."""
+a throwaway PostgreSQL server; the test tiers (`model`, `subprocess`, `postgres`:
+tests/tiers.py) marked on every test collected."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from hypothesis import settings
 
 from tests import tiers
 from tests.fakes import HashingEmbedder
+from tests.postgres_server import PostgresServer, running_postgres
 
 # Property tests draw the same examples on every run, so a test run (and CI) passes or fails
 # on the code, not on the draw; `pytest --hypothesis-profile=explore` draws afresh at each run
@@ -102,3 +105,23 @@ def real_embedder():  # type: ignore[no-untyped-def]
     embedder = SentenceTransformerEmbedder()
     embedder.embed(["warm up"])
     return embedder
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of its own for the session (tests/postgres_server.py)."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def lone_postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of its own, for a test that stops and starts it."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The URL of a fresh, empty database on the session's server."""
+    return postgres_server.new_database()

@@ -1,8 +1,8 @@
 """Which tests need the real model or start processes, and guards that keep the fast tier without.
 
-`make test-fast` runs `pytest -m "not model and not subprocess"`. The two markers are put by
-`tests/conftest.py` from what a test refers to, through its fixtures and the helpers of this
-package it calls, so a new test is sorted without anyone remembering to mark it. The guards
+`make test-fast` runs `pytest -m "not model and not subprocess and not postgres"`. The markers
+are put by `tests/conftest.py` from what a test refers to, through its fixtures and the helpers
+of this package it calls, so a new test is sorted without anyone remembering to mark it. The guards
 (`--forbid-real-model`, `--forbid-subprocess`) make the fast tier fail loudly on a test the
 sorting missed, instead of letting it quietly slow the inner loop down.
 """
@@ -24,6 +24,12 @@ import pytest
 
 MODEL = "model"
 SUBPROCESS = "subprocess"
+POSTGRES = "postgres"
+
+POSTGRES_FIXTURES = frozenset({"postgres_server", "lone_postgres_server"})
+"""Fixtures that start the throwaway PostgreSQL server (tests/postgres_server.py); a test using
+one, or marked `postgres` itself (a parametrised back end, say), is `postgres` and, the server
+being a child process, `subprocess` too."""
 
 MODEL_FIXTURES = frozenset({"real_embedder"})
 """Fixtures that load the real model; a test using one (directly or through another) is `model`."""
@@ -46,10 +52,12 @@ CLAIMBOT_SCRIPT = Path(sys.executable).with_name("claimbot")
 
 
 def tiers_of(item: pytest.Item) -> set[str]:
-    """The markers `item` earns: `model`, `subprocess`, both or neither."""
+    """The markers `item` earns: any of `model`, `subprocess` and `postgres`."""
     found: set[str] = set()
     if not isinstance(item, pytest.Function):  # a doctest, say
         return found
+    if POSTGRES_FIXTURES & set(item.fixturenames) or item.get_closest_marker(POSTGRES):
+        found |= {POSTGRES, SUBPROCESS}
     if MODEL_FIXTURES & set(item.fixturenames):
         found.add(MODEL)
     functions: list[Callable[..., Any]] = [item.obj]

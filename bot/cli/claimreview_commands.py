@@ -18,6 +18,7 @@ from bot.cli.common import (
     report_skipped,
 )
 from bot.cli.terminal_text import render_summary
+from bot.engine_factory import reindex_lock_for
 from bot.exit_status import EXIT_ERROR
 from bot.json_output import episode_json
 from bot.settings import Settings
@@ -135,6 +136,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             settings.index_dir,
             embedder_for(args, settings),
             bulk_embedder=bulk_embedder_for(args, settings),
+            lock=reindex_lock_for(settings),
         )
     if args.json:
         emit_json(

@@ -84,6 +84,9 @@ def main(argv: Sequence[str] | None = None, embedder: Embedder | None = None) ->
         # sentence-transformers and transformers are chatty at INFO; the user asked claimbot.
         for noisy in ("sentence_transformers", "transformers", "faiss", "httpx"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        # The pool warns at every failed connection attempt during an outage; the feedback
+        # store says once when it starts and once when it ends.
+        logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     args.embedder = embedder
     run: Callable[[argparse.Namespace, Settings], int] = args.run
     try:

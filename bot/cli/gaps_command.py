@@ -20,7 +20,11 @@ def register(command: CommandFactory) -> None:
     p.add_argument("-n", "--limit", type=int, default=10, metavar="N", help="questions to show")
     p.add_argument("--guild", type=int, metavar="ID", help="only this Discord server's feedback")
     p.add_argument(
-        "--feedback", type=Path, metavar="FILE", help="feedback database (CLAIMBOT_FEEDBACK_DB)"
+        "--feedback",
+        type=Path,
+        metavar="FILE",
+        help="SQLite feedback database (default: CLAIMBOT_DATABASE_URL if set, else "
+        "CLAIMBOT_FEEDBACK_DB)",
     )
     p.set_defaults(run=cmd_gaps)
 
@@ -28,15 +32,15 @@ def register(command: CommandFactory) -> None:
 def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.limit <= MAX_LIMIT:
         raise ClaimbotError(f"--limit must be between 1 and {MAX_LIMIT}")
-    path: Path = args.feedback or settings.feedback_db
-    gaps: list[Gap] = []
-    if path.exists():  # reading must not create an empty database
-        with FeedbackStore(path) as store:
-            gaps = store.gaps(args.limit, guild_id=args.guild)
+    target: Path | str = args.feedback or settings.feedback_target
+    # Read-only: never creates, migrates or writes, so it never waits behind the bot either.
+    with FeedbackStore(target, read_only=True) as store:
+        gaps: list[Gap] = store.gaps(args.limit, guild_id=args.guild)
+        recorded = store.exists
     if args.json:
         emit_json([gap_json(g) for g in gaps])
-    elif not path.exists():
-        print(f"no feedback recorded yet ({path} does not exist; the Discord bot creates it)")
+    elif not recorded:
+        print(f"no feedback recorded yet (none in {store.path}; the Discord bot records it)")
     else:
         print(render_gaps(gaps))
     return 0

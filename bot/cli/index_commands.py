@@ -16,6 +16,7 @@ from bot.cli.common import (
     report_skipped,
 )
 from bot.cli.terminal_text import render_summary
+from bot.engine_factory import reindex_lock_for
 from bot.exit_status import EXIT_ERROR
 from bot.settings import Settings
 from index import reindex
@@ -39,6 +40,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
             embedder,
             progress=bar.update,
             bulk_embedder=bulk_embedder_for(args, settings),
+            lock=reindex_lock_for(settings),
         )
     finally:
         bar.close()

@@ -58,7 +58,7 @@ class ClaimBot(commands.AutoShardedBot):
     /review run, and `options` reach discord.py unchanged (e.g. a shorter `guild_ready_timeout`)."""
 
     feedback: FeedbackStore
-    """Questions and votes (`settings.feedback_db`), opened once in `setup_hook`."""
+    """Questions and votes (`settings.feedback_target`), opened once in `setup_hook`."""
 
     def __init__(
         self,
@@ -87,7 +87,7 @@ class ClaimBot(commands.AutoShardedBot):
         """Held by every command that reindexes (/reindex, /review), so they never overlap."""
 
     async def setup_hook(self) -> None:
-        self.feedback = await self.run_blocking(FeedbackStore, self.settings.feedback_db)
+        self.feedback = await self.run_blocking(FeedbackStore, self.settings.feedback_target)
         for extension in COGS:
             await self.load_extension(extension)
         await self.run_blocking(self._load_model_and_index)

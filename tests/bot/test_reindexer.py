@@ -19,7 +19,7 @@ from bot.errors import ReindexProcessError
 from bot.exit_status import EXIT_BUSY
 from bot.reindexer import LINE_LOGGED, ChildProcessReindexer, reindex_in_thread
 from bot.settings import Settings
-from index import LiveIndex, ReindexBusyError, ReindexSummary, reindex
+from index import LiveIndex, PostgresReindexLock, ReindexBusyError, ReindexSummary, reindex
 from index.store import reindex_lock
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.fakes import HashingEmbedder
@@ -180,6 +180,12 @@ def test_the_child_gets_the_bot_model_settings_and_a_blank_token(
     assert env["CLAIMBOT_REINDEX_BACKEND"] == "onnx"
 
 
+def test_the_child_takes_the_reindex_lock_on_the_bots_database() -> None:
+    url = "postgresql://bot:pw@db.internal/claimbot"
+    env = ChildProcessReindexer(settings(database_url=url)).environment()
+    assert env["CLAIMBOT_DATABASE_URL"] == url  # set in code (tests, say) or in a variable
+
+
 def test_claimbot_reindex_exits_with_the_busy_status_while_another_holds_the_lock(
     reviews_dir: Path, index_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -188,6 +194,21 @@ def test_claimbot_reindex_exits_with_the_busy_status_while_another_holds_the_loc
     with reindex_lock(index_dir):
         assert main(argv, embedder=HashingEmbedder()) == EXIT_BUSY
     assert capsys.readouterr().err.startswith("claimbot: ")
+
+
+def test_claimbot_reindex_exits_busy_while_another_machine_holds_the_postgresql_lock(
+    reviews_dir: Path,
+    tmp_path: Path,
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CLAIMBOT_DATABASE_URL", postgres_url)
+    argv = ["reindex", "--index", str(tmp_path / "index"), "--reviews", str(reviews_dir)]
+    with PostgresReindexLock(postgres_url).hold(tmp_path / "another-machine" / "index"):
+        assert main(argv, embedder=HashingEmbedder()) == EXIT_BUSY
+    assert "is already running" in capsys.readouterr().err
+    assert main(argv, embedder=HashingEmbedder()) == 0  # released with its holder
 
 
 def test_a_summary_survives_its_json_round_trip(reviews_dir: Path, index_dir: Path) -> None:

@@ -3,6 +3,8 @@ names the variable, instead of misbehaving later."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -103,3 +105,25 @@ def test_the_model_languages_setting_overrides_the_model_name(
 def test_model_languages_that_are_not_codes_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     problems = _problems(monkeypatch, MODEL_LANGUAGES="English")
     assert problems.startswith("CLAIMBOT_MODEL_LANGUAGES: ")
+
+
+def test_a_database_url_must_be_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = _problems(monkeypatch, DATABASE_URL="mysql://u:secret@db/claimbot")
+    assert problems.startswith("CLAIMBOT_DATABASE_URL: ") and "postgresql://" in problems
+    assert "secret" not in problems
+
+
+def test_the_database_url_password_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMBOT_DATABASE_URL", "postgresql://bot:hunter2@db/claimbot")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
+    assert settings.feedback_target == "postgresql://bot:hunter2@db/claimbot"
+
+
+def test_without_a_database_url_feedback_stays_in_the_sqlite_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CLAIMBOT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CLAIMBOT_FEEDBACK_DB", "/srv/claimbot/feedback.sqlite")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.feedback_target == Path("/srv/claimbot/feedback.sqlite")

@@ -1,19 +1,23 @@
-"""The feedback store: questions and votes in their own SQLite file, and the review gaps
-they reveal."""
+"""The feedback store: questions and votes in a SQLite file or a PostgreSQL database (every
+behaviour on both back ends), and the review gaps they reveal."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from index import FeedbackStore, hash_user, normalize_question
 from index.feedback import FeedbackError, Gap
 
 GUILD = 4242
+
+Target = Path | str
+"""A SQLite file or a PostgreSQL URL: what `FeedbackStore` opens."""
 
 
 class _Clock:
@@ -27,10 +31,46 @@ class _Clock:
         return self.now
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def new_target(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Target]:
+    """Makes a fresh, empty database on the back end under test, each call another one."""
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        return server.new_database  # type: ignore[no-any-return]
+    made = iter(range(1_000))
+    return lambda: tmp_path / f"feedback-{next(made)}.sqlite"
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[FeedbackStore]:
-    with FeedbackStore(tmp_path / "feedback.sqlite", clock=_Clock()) as opened:
+def target(new_target: Callable[[], Target]) -> Target:
+    return new_target()
+
+
+@pytest.fixture
+def store(target: Target) -> Iterator[FeedbackStore]:
+    with FeedbackStore(target, clock=_Clock()) as opened:
         yield opened
+
+
+def _execute(target: Target, sql: str) -> list[tuple[object, ...]]:
+    """One statement run straight on the database, behind the store's back."""
+    if isinstance(target, Path):
+        with sqlite3.connect(target) as db:
+            rows = db.execute(sql).fetchall()
+        db.close()
+        return rows
+    with psycopg.connect(target) as conn:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _everything_stored(target: Target) -> str:
+    """Every value in every table, as text."""
+    return " ".join(
+        str(row)
+        for table in ("meta", "questions", "votes")
+        for row in _execute(target, f"SELECT * FROM {table}")
+    )
 
 
 def _summary(gaps: list[Gap]) -> list[tuple[str, int, int, int]]:
@@ -52,9 +92,14 @@ def test_user_hash_is_stable_salted_and_does_not_reveal_the_id() -> None:
     assert "123456789012345678" not in hash_user(123456789012345678, salt_a)
 
 
-def test_the_database_never_holds_the_raw_user_id(tmp_path: Path) -> None:
-    path = tmp_path / "feedback.sqlite"
-    with FeedbackStore(path) as store:
+def test_the_database_never_holds_the_raw_user_id(target: Target) -> None:
+    with FeedbackStore(target) as store:
+        store.record_vote("q?", "card-1", -1, GUILD, store.user_hash(987654321987654321))
+    assert "987654321987654321" not in _everything_stored(target)
+
+
+def test_the_sqlite_file_never_holds_the_raw_user_id(tmp_path: Path) -> None:
+    with FeedbackStore(tmp_path / "feedback.sqlite") as store:
         store.record_vote("q?", "card-1", -1, GUILD, store.user_hash(987654321987654321))
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert b"987654321987654321" not in raw
@@ -134,28 +179,25 @@ def test_a_question_with_a_lone_surrogate_is_stored_with_a_replacement(
     assert _summary(store.gaps()) == [("seed \ufffd oils?", 1, 1, 0)]
 
 
-def test_a_damaged_salt_is_a_feedback_error_naming_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "feedback.sqlite"
-    FeedbackStore(path).close()
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = 'not hex' WHERE key = 'salt'")
-    db.close()
-    with pytest.raises(FeedbackError, match=r"feedback\.sqlite"):
-        FeedbackStore(path)
+def test_a_damaged_salt_is_a_feedback_error_naming_the_database(target: Target) -> None:
+    FeedbackStore(target).close()
+    _execute(target, "UPDATE meta SET value = 'not hex' WHERE key = 'salt'")
+    with pytest.raises(FeedbackError, match="salt") as error:
+        FeedbackStore(target)
+    assert (target.name if isinstance(target, Path) else target) in str(error.value)
 
 
-def test_feedback_and_salt_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "feedback.sqlite"
-    with FeedbackStore(path) as store:
+def test_feedback_and_salt_survive_reopening(target: Target) -> None:
+    with FeedbackStore(target) as store:
         store.record_question("Are seed oils bad?", False, None, None)
         first_hash = store.user_hash(42)
-    with FeedbackStore(path) as reopened:
+    with FeedbackStore(target) as reopened:
         assert _summary(reopened.gaps()) == [("Are seed oils bad?", 1, 0, 0)]
         assert reopened.user_hash(42) == first_hash
 
 
-def test_each_new_database_gets_its_own_salt(tmp_path: Path) -> None:
-    with FeedbackStore(tmp_path / "a.sqlite") as a, FeedbackStore(tmp_path / "b.sqlite") as b:
+def test_each_new_database_gets_its_own_salt(new_target: Callable[[], Target]) -> None:
+    with FeedbackStore(new_target()) as a, FeedbackStore(new_target()) as b:
         assert a.user_hash(42) != b.user_hash(42)
 
 
@@ -176,12 +218,11 @@ def test_concurrent_writers_from_worker_threads_lose_nothing(store: FeedbackStor
     ]
 
 
-def test_a_recorded_question_is_found_again_by_the_id_it_was_given(tmp_path: Path) -> None:
-    path = tmp_path / "feedback.sqlite"
-    with FeedbackStore(path) as store:
+def test_a_recorded_question_is_found_again_by_the_id_it_was_given(target: Target) -> None:
+    with FeedbackStore(target) as store:
         first = store.record_question("Are seed oils bad?", False, None, GUILD)
         second = store.record_question("Is fasting better?", True, "gut/fasting", None)
-    with FeedbackStore(path) as reopened:  # ids outlive a restart, e.g. in a button
+    with FeedbackStore(target) as reopened:  # ids outlive a restart, e.g. in a button
         found = reopened.asked(second)
         assert found is not None and first != second
         assert (found.question, found.answered, found.best_card_id, found.guild_id) == (

@@ -339,9 +339,12 @@ class LoopbackDiscord(Recorder):
         focused["focused"] = True
         return await self._interact(4, person, data)
 
-    async def click(self, message_id: int, custom_id: str, person: Person = MEMBER) -> str:
+    async def click(
+        self, message_id: int, custom_id: str, person: Person = MEMBER, *, shard: int = 0
+    ) -> str:
+        """A member clicks a button (in the guild of `shard`); returns the interaction token."""
         data = {"custom_id": custom_id, "component_type": 2}
-        return await self._interact(3, person, data, message=self.messages[message_id])
+        return await self._interact(3, person, data, shard=shard, message=self.messages[message_id])
 
     async def choose(
         self, message_id: int, custom_id: str, values: list[str], person: Person = MEMBER

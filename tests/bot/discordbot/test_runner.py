@@ -51,31 +51,57 @@ async def test_a_rejected_token_is_a_one_line_error_without_the_token(tmp_path: 
     assert "a-wrong-token" not in message
 
 
+async def claimbot_bot(tmp_path: Path, server: LoopbackDiscord, **env: str) -> tuple[int, str]:
+    """`claimbot bot` run as an operator would, against `server`, with `env`'s CLAIMBOT_
+    variables: its exit status and stderr."""
+    variables = {
+        **os.environ,
+        "CLAIMBOT_DISCORD_TOKEN": server.token,
+        "CLAIMBOT_DISCORD_API": server.api_url,
+        "CLAIMBOT_DISCORD_GATEWAY": server.gateway_url,
+        "CLAIMBOT_INDEX_DIR": str(tmp_path / "index"),
+        "CLAIMBOT_REVIEWS_DIR": str(tmp_path / "reviews"),
+        **{f"CLAIMBOT_{name}": value for name, value in env.items()},
+    }
+    process = await asyncio.create_subprocess_exec(
+        str(CLAIMBOT), "bot", env=variables, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode is not None
+    return process.returncode, err.decode()
+
+
 async def test_claimbot_bot_with_a_rejected_token_ends_with_one_line_and_no_traceback(
     tmp_path: Path,
 ) -> None:
     server = LoopbackDiscord(token="the-right-token")
     await server.start()
-    env = {
-        **os.environ,
-        "CLAIMBOT_DISCORD_TOKEN": "a-wrong-token",
-        "CLAIMBOT_DISCORD_API": server.api_url,
-        "CLAIMBOT_DISCORD_GATEWAY": server.gateway_url,
-        "CLAIMBOT_INDEX_DIR": str(tmp_path / "index"),
-        "CLAIMBOT_REVIEWS_DIR": str(tmp_path / "reviews"),
-    }
     try:
-        process = await asyncio.create_subprocess_exec(
-            str(CLAIMBOT), "bot", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
-        )
-        _, err = await asyncio.wait_for(process.communicate(), timeout=120)
+        status, stderr = await claimbot_bot(tmp_path, server, DISCORD_TOKEN="a-wrong-token")
     finally:
         await server.close()
-    stderr = err.decode()
-    assert process.returncode == 1
+    assert status == 1
     assert stderr.splitlines()[-1].startswith("claimbot: Discord rejected the bot token")
     assert "Traceback" not in stderr and "a-wrong-token" not in stderr
     assert any(r.path == "/users/@me" for r in server.requests)
+
+
+async def test_claimbot_bot_with_an_unreachable_database_ends_with_one_line_naming_it_masked(
+    tmp_path: Path,
+) -> None:
+    server = LoopbackDiscord()
+    await server.start()
+    url = "postgresql://claimbot:hunter2@127.0.0.1:1/claimbot"  # nothing listens on port 1
+    try:
+        status, stderr = await claimbot_bot(tmp_path, server, DATABASE_URL=url)
+    finally:
+        await server.close()
+    assert status == 1
+    assert stderr.splitlines()[-1].startswith(
+        "claimbot: cannot reach the feedback database "
+        "postgresql://claimbot:***@127.0.0.1:1/claimbot: "
+    )
+    assert "Traceback" not in stderr and "hunter2" not in stderr
 
 
 async def test_an_unreachable_discord_is_a_one_line_error(tmp_path: Path) -> None:

@@ -84,15 +84,21 @@ def child_environment(root: Path, server: LoopbackDiscord, shard: int) -> dict[s
     }
 
 
-async def start_bot_process(root: Path, server: LoopbackDiscord, shard: int) -> BotProcess:
-    log = root / f"bot-{shard}.log"
+async def start_bot_process(
+    root: Path, server: LoopbackDiscord, shard: int, local: Path | None = None, **env: str
+) -> BotProcess:
+    """A bot process for `shard` serving `root`'s index, run in `local` (its own folder, as on
+    a machine of its own; `root` by default) with `env`'s extra CLAIMBOT_ variables."""
+    local = local or root
+    log = local / f"bot-{shard}.log"
+    extra = {f"CLAIMBOT_{name}": value for name, value in env.items()}
     with log.open("wb") as stderr:  # a file, not a pipe: a chatty child never blocks on it
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "tests.bot_child",
-            env=child_environment(root, server, shard),
-            cwd=root,
+            env={**child_environment(root, server, shard), **extra},
+            cwd=local,
             stdout=asyncio.subprocess.PIPE,
             stderr=stderr,
         )
