@@ -88,14 +88,17 @@ def stage(
 ) -> Path:
     """`data` in a temporary file beside `path`, flushed to disk, ready to be renamed over it.
 
-    The file is `temp` when given (overwritten if a crashed write left it), else a new file
+    The file is `temp` when given (replaced if a crashed write left it), else a new file
     named `temp_prefix` plus a random part. It gets the permissions of the file it will
     replace, or the default ones for a new file. It is removed if writing it fails.
     """
     if temp is None:
         temp, fd = _new_temporary(path, f".{path.name}." if temp_prefix is None else temp_prefix)
     else:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        # A new file, never whatever is at that name: a link left there would be written
+        # through, and then renamed into place.
+        temp.unlink(missing_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as out:
             _copy_permissions(path, out.fileno())

@@ -95,6 +95,7 @@ class PostgresFeedback:
 
     def __init__(self, url: str, read_only: bool = False, timeout: float = 3.0) -> None:
         self.shown = masked_url(url)
+        self._url = url  # to mask its password in libpq's messages
         options = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "claimbot feedback"}
         if read_only:  # the server refuses writes, whatever a bug might try
             options["options"] = "-c default_transaction_read_only=on"
@@ -103,7 +104,7 @@ class PostgresFeedback:
                 self._salt = self._read_salt(conn) if read_only else self._migrate(conn)
         except psycopg.Error as exc:
             raise FeedbackError(
-                f"cannot reach the feedback database {self.shown}: {one_line(exc)}"
+                f"cannot reach the feedback database {self.shown}: {one_line(exc, self._url)}"
             ) from None  # libpq's message names no password; the URL object holds it
         self._pool = ConnectionPool(
             url,
@@ -229,10 +230,12 @@ class PostgresFeedback:
             except psycopg.OperationalError as exc:
                 if attempt == 2:
                     raise self._unreachable(doing, exc) from exc
-                log.info("feedback database connection lost (%s); trying again", one_line(exc))
+                log.info(
+                    "feedback database connection lost (%s); trying again", one_line(exc, self._url)
+                )
             except psycopg.Error as exc:
                 raise FeedbackError(
-                    f"cannot {doing} the feedback database {self.shown}: {one_line(exc)}"
+                    f"cannot {doing} the feedback database {self.shown}: {one_line(exc, self._url)}"
                 ) from exc
             else:
                 if self._down:
@@ -248,6 +251,8 @@ class PostgresFeedback:
                 "the feedback database %s cannot be reached (%s); questions and votes are not "
                 "recorded until it is back",
                 self.shown,
-                one_line(exc),
+                one_line(exc, self._url),
             )
-        return FeedbackError(f"cannot {doing} the feedback database {self.shown}: {one_line(exc)}")
+        return FeedbackError(
+            f"cannot {doing} the feedback database {self.shown}: {one_line(exc, self._url)}"
+        )

@@ -73,7 +73,7 @@ class PostgresReindexLock:
             )
         except psycopg.Error as exc:
             raise ReindexLockError(
-                f"cannot take the reindex lock on {masked_url(self.url)}: {one_line(exc)}"
+                f"cannot take the reindex lock on {masked_url(self.url)}: {one_line(exc, self.url)}"
             ) from None
         with conn:
             row = conn.execute(
@@ -88,7 +88,7 @@ class PostgresReindexLock:
                 except psycopg.Error as exc:
                     raise ReindexLockError(
                         f"the reindex lock on {masked_url(self.url)} was lost "
-                        f"({one_line(exc)}); the index that served before still serves"
+                        f"({one_line(exc, self.url)}); the index that served before still serves"
                     ) from None
 
             try:

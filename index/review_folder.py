@@ -9,6 +9,7 @@ Names from outside (an upload's file name) never leave the folder.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,9 +96,17 @@ class ReviewFolder:
         return read_beneath(self.path.resolve(), self._beneath(name), Path(name), limit)
 
     def _beneath(self, name: str) -> Path:
-        """Where `name` leads, relative to the folder; `ReviewFormatError` when outside it."""
+        """Where `name` leads, relative to the folder; `ReviewFormatError` when outside it, or
+        when the name itself cannot be shown on one line of UTF-8 (it becomes a card's source)."""
+        if (shown := shown_name(name)) != name:
+            raise ReviewFormatError(
+                shown, "a file name that is not UTF-8 or holds a control character; rename it"
+            )
         folder = self.path.resolve()
-        target = (folder / name).resolve()
+        try:
+            target = (folder / name).resolve()
+        except RuntimeError:  # pathlib's word for a loop of links (ELOOP)
+            raise ReviewFormatError(name, "a loop of symbolic links; nothing to read") from None
         if not target.is_relative_to(folder) or target == folder:
             raise ReviewFormatError(
                 name,
@@ -109,7 +118,10 @@ class ReviewFolder:
         """`path / name`, refused unless it resolves to a file directly in the folder (no
         `..`, no symbolic link pointing elsewhere)."""
         folder = self.path.resolve()
-        path = (folder / name).resolve()
+        try:
+            path = (folder / name).resolve()
+        except RuntimeError:  # a loop of links leads nowhere, inside or out
+            path = folder
         if path.parent != folder or name in ("", ".", ".."):
             raise ReviewFolderError(
                 f"`{name}` is not a file name inside the reviews folder",
@@ -183,6 +195,16 @@ class ReviewFolder:
             raise _cannot_change(path, exc) from exc
         _put(path, data)
         return FileSwap(path, previous)
+
+
+def shown_name(name: str) -> str:
+    """`name` as a message can show it: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) as `\\xff`, control characters such as a newline as `\\n` or `\\x1b`."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
+        for c in text
+    )
 
 
 def upload_name(filename: str) -> str:

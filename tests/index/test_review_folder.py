@@ -274,3 +274,15 @@ def test_a_free_name_of_wide_letters_is_cut_to_whole_letters_within_the_limit(
     path = ReviewFolder(tmp_path).free_path("\U00020000" * 100 + ".txt")
     assert len(path.stem.encode("utf-8")) <= NAME_BYTES
     assert path.stem == "\U00020000" * (NAME_BYTES // 4)
+
+
+def test_writing_all_never_writes_through_a_link_left_at_the_staging_name(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"not the reviews folder's\n")
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    (reviews / ".new.txt.importing").symlink_to(outside)
+    ReviewFolder(reviews).write_all([(reviews / "new.txt", b"a review\n")])
+    assert outside.read_bytes() == b"not the reviews folder's\n"
+    assert not (reviews / "new.txt").is_symlink()
+    assert (reviews / "new.txt").read_bytes() == b"a review\n"
