@@ -88,6 +88,22 @@ def test_the_publisher_names_the_review_when_a_person_wrote_it() -> None:
     assert review.episode.reviewer == Party(name="Ines Porto", kind="person")
 
 
+def test_a_page_a_person_wrote_keeps_its_publisher_through_an_export(tmp_path: Path) -> None:
+    node = _review(
+        author={"@type": "Person", "name": "Ines Porto"},
+        publisher={"@type": "Organization", "name": "Tidewatch"},
+    )
+    [written] = write_imported_reviews(read_claimreviews(node), tmp_path)
+    review = parse_review(written.path)
+    [exported] = claimreview_document((review.episode, c) for c in review.cards)["@graph"]
+
+    [again] = read_claimreviews(exported)
+    assert (again.episode.podcast, again.episode.reviewer) == (
+        "Tidewatch",
+        Party(name="Ines Porto", kind="person"),
+    )
+
+
 def test_two_pages_of_one_publisher_on_one_day_are_two_reviews(tmp_path: Path) -> None:
     first = _review(name="Harbour myths", url=PAGE)
     second = _review(name="Harbour myths", url=PAGE + "-part-2", claimReviewed="Gulls sing")
