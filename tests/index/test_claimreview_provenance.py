@@ -9,8 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from index import (
     ClaimIndex,
+    ImportConflictError,
     claimreview_document,
     parse_review,
     read_claimreview_json,
@@ -111,6 +114,30 @@ def test_two_pages_of_one_publisher_on_one_day_are_two_reviews(tmp_path: Path) -
     written = write_imported_reviews(reviews, tmp_path)
     assert len({w.path for w in written}) == 2
     assert [parse_review(w.path).episode.url for w in written] == [PAGE, PAGE + "-part-2"]
+
+
+def test_claims_of_one_page_without_a_title_are_one_review() -> None:
+    # Titled by its first claim, as a page without `name` is; the second joins it.
+    first = _review(url=PAGE + "#one")
+    second = _review(url=PAGE + "#two", claimReviewed="Gulls sing at the lighthouse")
+    [review] = read_claimreviews([first, second])
+    assert (review.episode.url, len(review.claims)) == (PAGE, 2)
+
+
+def test_a_page_imported_again_under_a_new_title_is_a_conflict(tmp_path: Path) -> None:
+    write_imported_reviews(read_claimreviews(_review(name="Harbour myths")), tmp_path)
+    retitled = read_claimreviews(_review(name="Harbour myths, updated"))
+    with pytest.raises(ImportConflictError, match="Harbour myths"):
+        write_imported_reviews(retitled, tmp_path)
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_replace_writes_a_retitled_page_over_its_earlier_file(tmp_path: Path) -> None:
+    [before] = write_imported_reviews(read_claimreviews(_review(name="Harbour myths")), tmp_path)
+    retitled = read_claimreviews(_review(name="Harbour myths, updated"))
+    [after] = write_imported_reviews(retitled, tmp_path, replace=True)
+    assert (after.path, after.replaced) == (before.path, True)
+    assert list(tmp_path.iterdir()) == [before.path]
 
 
 def test_a_lowercase_claimant_is_kept_as_claimant_and_leaves_the_quote_intact(
