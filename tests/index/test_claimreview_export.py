@@ -137,7 +137,8 @@ def test_a_fact_check_exported_imported_and_exported_again_is_unchanged(tmp_path
     first = json.loads(json.dumps(claimreview_document(_pairs(FACT_CHECK))))
     written = write_imported_reviews(read_claimreviews(first), tmp_path)
     second = claimreview_document(
-        (review.episode, card) for review in map(parse_review, (w.path for w in written))
+        (review.episode, card)
+        for review in map(parse_review, (w.path for w in written))
         for card in review.cards
     )
 
