@@ -194,6 +194,18 @@ def test_a_language_object_gives_the_reviews_language() -> None:
     assert review.episode.language == "pt-BR"
 
 
+@pytest.mark.parametrize("language", ["English", {"@type": "Language", "name": "English"}])
+def test_a_language_named_in_english_gives_its_tag(language: Any) -> None:
+    [review] = read_claimreviews(_review(inLanguage=language))
+    assert review.episode.language == "en"
+
+
+def test_an_appearance_known_by_its_same_as_address_is_kept() -> None:
+    work = {"@type": "CreativeWork", "sameAs": "https://video.example/watch/9"}
+    [review] = read_claimreviews(_review(itemReviewed={"@type": "Claim", "appearance": work}))
+    assert review.claims[0].appearances == ("https://video.example/watch/9",)
+
+
 def test_a_claim_published_as_a_creative_work_appeared_at_its_address() -> None:
     item = {"@type": "CreativeWork", "url": "https://video.example/watch/9", "author": "Viral"}
     [review] = read_claimreviews(_review(itemReviewed=item))
