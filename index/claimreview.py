@@ -31,6 +31,7 @@ __all__ = [
     "ImportedReview",
     "read_claimreview_json",
     "read_claimreviews",
+    "review_identity",
 ]
 
 # -- import ---------------------------------------------------------------------------------
@@ -116,6 +117,15 @@ def _group(episode: Episode) -> str:
     its publisher's one review of unaddressed claims."""
     if episode.kind == "fact-check" and episode.url is None:
         return f"{episode.podcast.casefold()}#"
+    return review_identity(episode)
+
+
+def review_identity(episode: Episode) -> str:
+    """What makes two reviews the same one: a fact-checker's page is its address alone (its
+    title is each claim's own when the page names none, and publishers edit titles); any
+    other review its key."""
+    if episode.kind == "fact-check" and episode.url:
+        return f"page {episode.url}"
     return episode.key
 
 

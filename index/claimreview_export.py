@@ -1,7 +1,8 @@
 """Verdict cards → schema.org ClaimReview JSON-LD, the markup fact-checkers publish and Google's
 fact-check rich results read; and the Data Commons `DataFeed` that carries many of them.
 
-One `ClaimReview` per card: `url` (the claim's page, else its review's), `author` (the
+One `ClaimReview` per card: `url` (the claim's page, else its review's), `name` (a
+fact-checker's page title), `author` (the
 reviewer), `datePublished`, `claimReviewed`, `reviewRating` (the label exactly as written in
 `alternateName`, the number on the publisher's own scale when the card has one, else on
 claimbot's 1-5 scale) and an `itemReviewed` `Claim` with its `author`, `datePublished`,
@@ -36,6 +37,8 @@ def claimreview(card: VerdictCard, episode: Episode, author: str | None = None) 
     url = card.url or episode.url
     if url:
         node["url"] = url
+    if episode.kind == "fact-check":
+        node["name"] = episode.title  # the page's title, which an import titles its review by
     node["identifier"] = card.id
     node["position"] = card.position
     node["claimReviewed"] = card.headline
@@ -46,6 +49,9 @@ def claimreview(card: VerdictCard, episode: Episode, author: str | None = None) 
         node["datePublished"] = reviewed.isoformat()
     if episode.reviewer is not None:
         node["author"] = _party(episode.reviewer, default="Organization")
+        if episode.kind == "fact-check" and episode.reviewer.kind == "person":
+            # The page is under its publisher's name, which the writer's name alone loses.
+            node["publisher"] = {"@type": "Organization", "name": episode.podcast}
     elif author:
         node["author"] = {"@type": "Organization", "name": author}
     language = card.language or episode.language

@@ -161,7 +161,11 @@ class ClaimReviewReader:
     def _address(self, node: Any) -> str | None:
         url = url_of(node)
         if url is None and isinstance(node, Mapping):
-            url = url_of(prop(node, "contentUrl")) or url_of({"@id": node.get("@id")})
+            url = (
+                url_of(prop(node, "contentUrl"))
+                or url_of(prop(node, "sameAs"))
+                or url_of({"@id": node.get("@id")})
+            )
         return url
 
     def episode(self, item: Mapping[str, Any], claim: Mapping[str, Any]) -> Episode:

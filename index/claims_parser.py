@@ -124,6 +124,19 @@ class ClaimsParser:
             except ProvenanceLineError as exc:
                 raise self.error(str(exc), rest[-1].number, headline) from exc
             rest = rest[:-1]
+        field_above = next(
+            (k for k in range(len(rest) - 1, -1, -1) if field_of(rest[k].text, CLAIM_FIELDS)), None
+        )
+        if field_above is not None:
+            # Read as the justification going on, it would swallow the provenance lines above.
+            stray = rest[field_above + 1]
+            raise self.error(
+                f"{excerpt(stray.text, 40)} follows the claim's provenance lines but is none of "
+                "them (they are URL, Claimed by, Claimed on, Appeared in, First appeared in, "
+                "Rating, Language)",
+                stray.number,
+                headline,
+            )
         if any(VERDICT.match(ln.text) or is_our_analysis(ln.text) for ln in rest):
             # Another claim inside this block (its headline not recognised) or the verdict
             # before the analysis: either way text would be lost.

@@ -185,8 +185,9 @@ def host_of(url: str) -> str:
 
 
 def language_of(value: Any) -> str | None:
-    """A BCP 47 tag from a string (`pt_BR` → `pt-BR`) or a schema.org `Language` (its
-    `alternateName` or `name`); None when no tag is given."""
+    """A BCP 47 tag from a string (`pt_BR` → `pt-BR`), a schema.org `Language` (its
+    `alternateName` or `name`) or a language's English name (`English` → `en`); None when
+    none of them is given."""
     value = first(value)
     candidates = (
         [prop(value, "alternateName"), prop(value, "name"), value.get("@value")]
@@ -197,7 +198,18 @@ def language_of(value: Any) -> str | None:
         text = (text_of(candidate) or "").replace("_", "-")
         if _LANGUAGE_TAG.match(text):
             return text
-    return None
+    names = (text_of(c) for c in candidates)
+    return next((tag for name in names if name and (tag := _tag_of_name(name))), None)
+
+
+def _tag_of_name(name: str) -> str | None:
+    """`English` → `en`: a language named in English, as some publishers give it."""
+    from lingua import Language  # lazily: only a document that names a language needs it
+
+    try:
+        return str(Language.from_str(name).iso_code_639_1.name.lower())
+    except ValueError:
+        return None
 
 
 def duration_minutes(text: str | None) -> int | None:

@@ -22,8 +22,8 @@ from index.rating import PublisherRating
 from index.review_header import parse_date
 
 FIELD = regex.compile(
-    r"^(?P<name>kind|url|reviewed by|reviewed on|language|claimed by|claimed on|appeared in"
-    r"|first appeared in|rating)\s*:\s*(?P<value>.*)$",
+    r"^(?P<name>kind|url|reviewed\s+by|reviewed\s+on|language|claimed\s+by|claimed\s+on"
+    r"|appeared\s+in|first\s+appeared\s+in|rating)\s*:\s*(?P<value>.*)$",
     regex.I,
 )
 HEADER_FIELDS = frozenset({"kind", "url", "reviewed by", "reviewed on", "language"})
@@ -65,14 +65,18 @@ class ProvenanceFields:
 def field_of(text: str, allowed: frozenset[str]) -> tuple[str, str] | None:
     """(name, value) when `text` is one of the `allowed` provenance lines, else None."""
     match = FIELD.match(text)
-    if match is None or match["name"].casefold() not in allowed:
+    if match is None:
         return None
-    return regex.sub(r"\s+", " ", match["name"].casefold()), match["value"]
+    name = regex.sub(r"\s+", " ", match["name"].casefold())
+    return (name, match["value"]) if name in allowed else None
 
 
 def _parse(name: str, value: str) -> tuple[str, Any]:
     if not value:
         raise ProvenanceLineError(f"'{name.capitalize()}:' has no value")
+    if name not in ("reviewed by", "claimed by"):
+        value = value.removesuffix(".")  # a sentence's full stop, not the value's (a name's
+        # may be its own: "Acme Inc.")
     if name == "kind":
         kind = value.casefold()
         if kind not in ("podcast", "fact-check"):
@@ -120,7 +124,8 @@ def _party(value: str) -> Party:
     kind: PartyKind | None = None
     if kind_word:
         kind = "person" if kind_word == "person" else "organization"
-    return Party(name=name, url=match["url"], kind=kind)
+    url = match["url"].removesuffix(".") if match["url"] else None  # a sentence's full stop
+    return Party(name=name, url=url, kind=kind)
 
 
 def _date(value: str) -> date:

@@ -40,12 +40,14 @@ def parse_published(text: str) -> tuple[date | None, int | None, str | None]:
 
 
 def parse_date(text: str) -> date | None:
-    """`January 31, 2026`, `Jan. 31st 2026` or `2026-01-31`; None for anything else."""
+    """`January 31, 2026`, `Jan. 31st 2026`, `31 January 2026` or `2026-01-31`; None for
+    anything else."""
     cleaned = regex.sub(r"(\d)(st|nd|rd|th)", r"\1", text).replace(".", "")
     cleaned = regex.sub(r"\s+", " ", cleaned)
     # "Sept." is a common abbreviation that strptime's "%b" (Sep) does not read.
     cleaned = regex.sub(r"^Sept\b", "Sep", cleaned, flags=regex.I)
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d"):
+    formats = ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y")
+    for fmt in formats:
         try:
             return datetime.strptime(cleaned, fmt).date()
         except ValueError:

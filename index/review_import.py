@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.claimreview import ImportedReview
+from index.claimreview import ImportedReview, review_identity
 from index.errors import (
     ClaimReviewError,
     ImportConflictError,
@@ -62,7 +62,7 @@ def write_imported_reviews(
     conflicts: list[str] = []
     taken: set[str] = set()
     for review in reviews:
-        owner = owners.get(review.episode.key)
+        owner = owners.get(review_identity(review.episode))
         if owner is not None and not replace:
             conflicts.append(f"{review.episode.display_name} (in {owner.name})")
         path = owner or folder.free_path(review.filename, taken)
@@ -81,11 +81,12 @@ def write_imported_reviews(
 
 
 def _episode_files(folder: ReviewFolder) -> dict[str, Path]:
-    """Episode key → the review file in the folder that reviews it (broken files skipped)."""
+    """Review identity (`review_identity`) → the review file in the folder that holds it
+    (broken files skipped)."""
     owners: dict[str, Path] = {}
     for path in folder.files():
         try:
-            owners.setdefault(parse_review(path).episode.key, path)
+            owners.setdefault(review_identity(parse_review(path).episode), path)
         except ReviewFormatError:
             continue
     return owners

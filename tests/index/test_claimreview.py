@@ -37,8 +37,8 @@ SCHEMA = "http://schema.org/"
 SCHEMA_PROPERTIES = {
     "alternateName", "appearance", "author", "bestRating", "claimReviewed", "contributor",
     "datePublished", "description", "duration", "episodeNumber", "identifier", "itemReviewed",
-    "name", "partOfSeries", "position", "ratingExplanation", "ratingValue", "reviewBody",
-    "reviewRating", "text", "worstRating",
+    "name", "partOfSeries", "position", "publisher", "ratingExplanation", "ratingValue",
+    "reviewBody", "reviewRating", "text", "worstRating",
 }  # fmt: skip
 SCHEMA_TYPES = {"ClaimReview", "Claim", "Rating", "PodcastEpisode", "PodcastSeries", "Person"}
 CARD_FIELDS = ("headline", "quote", "speaker", "verdict", "justification", "rating", "analysis")

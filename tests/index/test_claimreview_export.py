@@ -7,7 +7,14 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from index import claimreview_document, datafeed_document, google_problems, parse_review
+from index import (
+    claimreview_document,
+    datafeed_document,
+    google_problems,
+    parse_review,
+    read_claimreviews,
+    write_imported_reviews,
+)
 from index.models import Episode, VerdictCard
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.index.test_claimreview import _expand
@@ -122,3 +129,17 @@ def test_the_datafeed_expands_as_json_ld_without_dropping_a_property() -> None:
 
     expanded = _expand(json.loads(json.dumps(feed)))
     assert expanded[0]["@type"] == [SCHEMA + "DataFeed"]
+
+
+def test_a_fact_check_exported_imported_and_exported_again_is_unchanged(tmp_path: Any) -> None:
+    # The page's title travels as the ClaimReview's `name`: without it, the import titles each
+    # claim's review by its own claim, which splits the page and changes every card id.
+    first = json.loads(json.dumps(claimreview_document(_pairs(FACT_CHECK))))
+    written = write_imported_reviews(read_claimreviews(first), tmp_path)
+    second = claimreview_document(
+        (review.episode, card)
+        for review in map(parse_review, (w.path for w in written))
+        for card in review.cards
+    )
+
+    assert json.loads(json.dumps(second)) == first

@@ -9,8 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from index import (
     ClaimIndex,
+    ImportConflictError,
     claimreview_document,
     parse_review,
     read_claimreview_json,
@@ -88,6 +91,22 @@ def test_the_publisher_names_the_review_when_a_person_wrote_it() -> None:
     assert review.episode.reviewer == Party(name="Ines Porto", kind="person")
 
 
+def test_a_page_a_person_wrote_keeps_its_publisher_through_an_export(tmp_path: Path) -> None:
+    node = _review(
+        author={"@type": "Person", "name": "Ines Porto"},
+        publisher={"@type": "Organization", "name": "Tidewatch"},
+    )
+    [written] = write_imported_reviews(read_claimreviews(node), tmp_path)
+    review = parse_review(written.path)
+    [exported] = claimreview_document((review.episode, c) for c in review.cards)["@graph"]
+
+    [again] = read_claimreviews(exported)
+    assert (again.episode.podcast, again.episode.reviewer) == (
+        "Tidewatch",
+        Party(name="Ines Porto", kind="person"),
+    )
+
+
 def test_two_pages_of_one_publisher_on_one_day_are_two_reviews(tmp_path: Path) -> None:
     first = _review(name="Harbour myths", url=PAGE)
     second = _review(name="Harbour myths", url=PAGE + "-part-2", claimReviewed="Gulls sing")
@@ -95,6 +114,30 @@ def test_two_pages_of_one_publisher_on_one_day_are_two_reviews(tmp_path: Path) -
     written = write_imported_reviews(reviews, tmp_path)
     assert len({w.path for w in written}) == 2
     assert [parse_review(w.path).episode.url for w in written] == [PAGE, PAGE + "-part-2"]
+
+
+def test_claims_of_one_page_without_a_title_are_one_review() -> None:
+    # Titled by its first claim, as a page without `name` is; the second joins it.
+    first = _review(url=PAGE + "#one")
+    second = _review(url=PAGE + "#two", claimReviewed="Gulls sing at the lighthouse")
+    [review] = read_claimreviews([first, second])
+    assert (review.episode.url, len(review.claims)) == (PAGE, 2)
+
+
+def test_a_page_imported_again_under_a_new_title_is_a_conflict(tmp_path: Path) -> None:
+    write_imported_reviews(read_claimreviews(_review(name="Harbour myths")), tmp_path)
+    retitled = read_claimreviews(_review(name="Harbour myths, updated"))
+    with pytest.raises(ImportConflictError, match="Harbour myths"):
+        write_imported_reviews(retitled, tmp_path)
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_replace_writes_a_retitled_page_over_its_earlier_file(tmp_path: Path) -> None:
+    [before] = write_imported_reviews(read_claimreviews(_review(name="Harbour myths")), tmp_path)
+    retitled = read_claimreviews(_review(name="Harbour myths, updated"))
+    [after] = write_imported_reviews(retitled, tmp_path, replace=True)
+    assert (after.path, after.replaced) == (before.path, True)
+    assert list(tmp_path.iterdir()) == [before.path]
 
 
 def test_a_lowercase_claimant_is_kept_as_claimant_and_leaves_the_quote_intact(
@@ -149,6 +192,18 @@ def test_a_language_object_gives_the_reviews_language() -> None:
     language = {"@type": "Language", "name": "Portuguese", "alternateName": "pt-BR"}
     [review] = read_claimreviews(_review(inLanguage=language))
     assert review.episode.language == "pt-BR"
+
+
+@pytest.mark.parametrize("language", ["English", {"@type": "Language", "name": "English"}])
+def test_a_language_named_in_english_gives_its_tag(language: Any) -> None:
+    [review] = read_claimreviews(_review(inLanguage=language))
+    assert review.episode.language == "en"
+
+
+def test_an_appearance_known_by_its_same_as_address_is_kept() -> None:
+    work = {"@type": "CreativeWork", "sameAs": "https://video.example/watch/9"}
+    [review] = read_claimreviews(_review(itemReviewed={"@type": "Claim", "appearance": work}))
+    assert review.claims[0].appearances == ("https://video.example/watch/9",)
 
 
 def test_a_claim_published_as_a_creative_work_appeared_at_its_address() -> None:

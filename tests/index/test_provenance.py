@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index import ReviewFormatError, parse_review
-from index.models import Party, Provenance
+from index.models import ParsedReview, Party, Provenance
 from index.rating import PublisherRating
 from index.review_writer import ClaimDraft, render_review
 from tests.conftest import TEST_DATA
@@ -131,3 +131,63 @@ def test_a_lower_case_claimant_is_written_apart_from_the_quote(tmp_path: Path) -
 
     assert card.quote == "The sea came up a whole metre."
     assert card.claimant == Party(name="multiple sources")
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> ParsedReview:
+    """The fact-check fixture with one line written as a moderator might, parsed."""
+    text = FACT_CHECK.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.txt"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return parse_review(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Reviewed by: Harbour", "Reviewed  by: Harbour"),
+        ("Claimed by: Mara", "Claimed\tby: Mara"),
+        ("First appeared in:", "First  appeared in:"),
+    ],
+)
+def test_a_line_name_with_more_space_between_its_words_is_read(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    assert _variant(tmp_path, old, new) == _variant(tmp_path, old, old)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Claimed on: March 1, 2026.",
+        "Appeared in: https://video.example/watch/123 https://social.example/posts/9.",
+        "First appeared in: https://video.example/watch/123.",
+        "Rating: 2 of 1-6.",
+        "Claimed by: Mara Voss (person) https://voss.example.",
+    ],
+)
+def test_a_trailing_full_stop_is_no_part_of_the_value(tmp_path: Path, line: str) -> None:
+    old = line.split(":")[0] + ":"
+    original = next(ln for ln in FACT_CHECK.read_text().splitlines() if ln.startswith(old))
+    assert _variant(tmp_path, original, line) == _variant(tmp_path, original, original)
+
+
+def test_a_day_before_its_month_is_read(tmp_path: Path) -> None:
+    review = _variant(tmp_path, "Claimed on: March 1, 2026", "Claimed on: 1 March 2026")
+    assert review.cards[0].claimed == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "line", ["Appeared on: https://video.example/watch/123", "- Claimed on: March 1, 2026"]
+)
+def test_a_line_among_the_provenance_lines_that_is_none_of_them_names_its_line(
+    tmp_path: Path, line: str
+) -> None:
+    # Read as the justification going on, it would swallow the provenance lines above it.
+    text = FACT_CHECK.read_text(encoding="utf-8").replace("Claimed on: March 1, 2026", line)
+    path = tmp_path / "stray.txt"
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(ReviewFormatError, match="provenance") as raised:
+        parse_review(path)
+    assert "line 23" in str(raised.value)
