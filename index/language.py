@@ -68,6 +68,13 @@ _SENTENCE_END = regex.compile(r"(?<=[.!?…।۔。！？])\s+|\n+")
 _LETTERS = regex.compile(r"\p{L}")
 _WORD = regex.compile(r"\p{L}{2,}")
 _IGNORED = regex.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*|[@#][\w.]+", regex.I)
+# A capitalised word that does not open a sentence, with the particles joining the parts of a
+# name ("Tarcísio de Freitas", "Ciudad de México").
+_NAME = regex.compile(
+    r"(?<![.!?…:;¿¡\"“«(]\s*)(?<!^\s*)(?<![\p{L}\p{M}'’-])\p{Lu}[\p{L}\p{M}'’-]*"
+    r"(?:\s+(?:(?:d[aeiou]|d[aeo]s|del|della|van|von|der|den|bin|al|el|la|le|y|e)\s+)?"
+    r"\p{Lu}[\p{L}\p{M}'’-]*)*"
+)
 
 _detector: LanguageDetector | None = None
 _detector_lock = threading.Lock()
@@ -95,6 +102,24 @@ def detect_language(text: str) -> str | None:
         votes[_confident(piece)] += len(piece)
     best, weight = max(votes.items(), key=lambda vote: (vote[0] is not None, vote[1]))
     return best if best is not None and weight * 2 > sum(votes.values()) else None
+
+
+def unread_language(question: str, languages: ModelLanguages) -> str | None:
+    """The language of a question confidently in one the model does not read, else None.
+    Names say nothing of the words around them ("Did Mette Frederiksen resign?" reads as
+    Danish), so a question is refused only when its words besides names lean that way too."""
+    language = detect_language(question)
+    if language is None or languages.serves(language):
+        return None
+    rest = _IGNORED.sub(" ", question[:MAX_CHARS])
+    letters = _LETTERS.findall(rest)
+    if sum(1 for c in letters if c.isupper()) * 2 <= len(letters):  # not shouted in capitals
+        rest = _NAME.sub(" ", rest)
+    if not _WORD.search(rest):
+        return None
+    values = _lingua().compute_language_confidence_values(rest)
+    leaning = values[0].language.iso_code_639_1.name.lower() if values else None
+    return None if leaning is not None and languages.serves(leaning) else language
 
 
 def _confident(text: str) -> str | None:

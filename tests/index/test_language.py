@@ -15,6 +15,7 @@ from index.language import (
     detect_language,
     language_name,
     languages_of_model,
+    unread_language,
 )
 from tests.conftest import REFERENCE_REVIEW
 
@@ -55,6 +56,37 @@ def test_a_long_english_text_is_read_in_pieces_and_stays_english() -> None:
         "Video shows a parrot singing along to the radio in a kitchen window?"
     )
     assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did Mette Frederiksen ban burning the Quran?",
+        "Did Magdalena Andersson resign?",
+        "Is Andrés Manuel López Obrador's claim about Pemex true?",
+        "Is Ferdinand Marcos Jr the president of the Philippines?",
+        "Has Lars Løkke Rasmussen banned cash payments?",
+        "Is the video of Tarcísio de Freitas real or fake?",
+    ],
+)
+def test_an_english_question_naming_foreign_people_is_read_by_an_english_model(
+    question: str,
+) -> None:
+    assert unread_language(question, ENGLISH) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("É verdade que Tarcísio de Freitas privatizou a Sabesp?", "pt"),
+        ("Er det rigtigt at Frederiksen vil afskaffe store bededag?", "da"),
+        ("Stimmt es, dass Bill Gates Chips in Impfstoffe einbaut?", "de"),
+    ],
+)
+def test_a_question_in_another_language_naming_people_is_still_unread(
+    question: str, language: str
+) -> None:
+    assert unread_language(question, ENGLISH) == language
 
 
 def _card(headline: str, language: str | None = None) -> VerdictCard:
