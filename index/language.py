@@ -182,8 +182,20 @@ def _lingua() -> LanguageDetector:
 
 
 def primary(tag: str) -> str:
-    """A BCP 47 tag's language ("pt-BR" → "pt"), lower case."""
-    return tag.split("-")[0].split("_")[0].strip().lower()
+    """A BCP 47 tag's language ("pt-BR" → "pt"), lower case; a three-letter ISO 639 code
+    as its two-letter one where there is one ("eng" → "en"), as detection names it."""
+    code = tag.split("-")[0].split("_")[0].strip().lower()
+    return _two_letter(code) if len(code) == 3 else code
+
+
+@lru_cache(maxsize=256)
+def _two_letter(code: str) -> str:
+    from lingua import IsoCode639_3, Language
+
+    iso = getattr(IsoCode639_3, code.upper(), None)
+    if iso is None:
+        return code
+    return str(Language.from_iso_code_639_3(iso).iso_code_639_1.name.lower())
 
 
 def language_name(code: str) -> str:
@@ -243,7 +255,8 @@ ALL_LANGUAGES = ModelLanguages(None)
 ENGLISH = ModelLanguages(frozenset({"en"}))
 
 _MULTILINGUAL_NAMES = regex.compile(
-    r"multilingual|labse|xlm|(?<![a-z0-9])m3(?![a-z0-9])|jina-embeddings-v3|qwen3-embedding",
+    r"multilingual|labse|xlm|(?<![a-z0-9])m3(?![a-z0-9])|jina-embeddings-v3|qwen3-embedding"
+    r"|embeddinggemma|arctic-embed-[a-z]+-v2|nomic-embed-text-v2",
     regex.I,
 )
 

@@ -137,6 +137,11 @@ def test_a_bcp47_tag_is_served_by_its_language() -> None:
     assert ENGLISH.serves("en-GB") and not ENGLISH.serves("pt-BR")
 
 
+@pytest.mark.parametrize("tag", ["eng", "ENG", "eng-US"])
+def test_a_three_letter_code_is_served_by_its_two_letter_language(tag: str) -> None:
+    assert ENGLISH.serves(tag) and ModelLanguages.parse(tag).serves("en")
+
+
 def test_an_unknown_language_is_served() -> None:
     assert ENGLISH.serves(None)
 
@@ -168,6 +173,9 @@ def test_a_setting_that_is_not_codes_is_refused(text: str) -> None:
         "BAAI/bge-m3",
         "intfloat/multilingual-e5-small",
         "FacebookAI/xlm-roberta-base",
+        "google/embeddinggemma-300m",
+        "Snowflake/snowflake-arctic-embed-l-v2.0",
+        "nomic-ai/nomic-embed-text-v2-moe",
     ],
 )
 def test_a_multilingual_model_name_reads_every_language(model: str) -> None:
@@ -175,7 +183,14 @@ def test_a_multilingual_model_name_reads_every_language(model: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "model", ["sentence-transformers/all-MiniLM-L6-v2", "all-mpnet-base-v2", "/models/my-m3x"]
+    "model",
+    [
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "all-mpnet-base-v2",
+        "/models/my-m3x",
+        "Snowflake/snowflake-arctic-embed-m",
+        "nomic-ai/nomic-embed-text-v1.5",
+    ],
 )
 def test_another_model_name_reads_english(model: str) -> None:
     assert languages_of_model(model) == ENGLISH
