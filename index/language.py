@@ -68,6 +68,13 @@ _SENTENCE_END = regex.compile(r"(?<=[.!?…।۔。！？])\s+|\n+")
 _LETTERS = regex.compile(r"\p{L}")
 _WORD = regex.compile(r"\p{L}{2,}")
 _IGNORED = regex.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*|[@#][\w.]+", regex.I)
+# A capitalised word that does not open a sentence, with the particles joining the parts of a
+# name ("Tarcísio de Freitas", "Ciudad de México").
+_NAME = regex.compile(
+    r"(?<![.!?…:;¿¡\"“«(]\s*)(?<!^\s*)(?<![\p{L}\p{M}'’-])\p{Lu}[\p{L}\p{M}'’-]*"
+    r"(?:\s+(?:(?:d[aeiou]|d[aeo]s|del|della|van|von|der|den|bin|al|el|la|le|y|e)\s+)?"
+    r"\p{Lu}[\p{L}\p{M}'’-]*)*"
+)
 
 _detector: LanguageDetector | None = None
 _detector_lock = threading.Lock()
@@ -95,6 +102,24 @@ def detect_language(text: str) -> str | None:
         votes[_confident(piece)] += len(piece)
     best, weight = max(votes.items(), key=lambda vote: (vote[0] is not None, vote[1]))
     return best if best is not None and weight * 2 > sum(votes.values()) else None
+
+
+def unread_language(question: str, languages: ModelLanguages) -> str | None:
+    """The language of a question confidently in one the model does not read, else None.
+    Names say nothing of the words around them ("Did Mette Frederiksen resign?" reads as
+    Danish), so a question is refused only when its words besides names lean that way too."""
+    language = detect_language(question)
+    if language is None or languages.serves(language):
+        return None
+    rest = _IGNORED.sub(" ", question[:MAX_CHARS])
+    letters = _LETTERS.findall(rest)
+    if sum(1 for c in letters if c.isupper()) * 2 <= len(letters):  # not shouted in capitals
+        rest = _NAME.sub(" ", rest)
+    if not _WORD.search(rest):
+        return None
+    values = _lingua().compute_language_confidence_values(rest)
+    leaning = values[0].language.iso_code_639_1.name.lower() if values else None
+    return None if leaning is not None and languages.serves(leaning) else language
 
 
 def _confident(text: str) -> str | None:
@@ -157,8 +182,20 @@ def _lingua() -> LanguageDetector:
 
 
 def primary(tag: str) -> str:
-    """A BCP 47 tag's language ("pt-BR" → "pt"), lower case."""
-    return tag.split("-")[0].split("_")[0].strip().lower()
+    """A BCP 47 tag's language ("pt-BR" → "pt"), lower case; a three-letter ISO 639 code
+    as its two-letter one where there is one ("eng" → "en"), as detection names it."""
+    code = tag.split("-")[0].split("_")[0].strip().lower()
+    return _two_letter(code) if len(code) == 3 else code
+
+
+@lru_cache(maxsize=256)
+def _two_letter(code: str) -> str:
+    from lingua import IsoCode639_3, Language
+
+    iso = getattr(IsoCode639_3, code.upper(), None)
+    if iso is None:
+        return code
+    return str(Language.from_iso_code_639_3(iso).iso_code_639_1.name.lower())
 
 
 def language_name(code: str) -> str:
@@ -218,7 +255,8 @@ ALL_LANGUAGES = ModelLanguages(None)
 ENGLISH = ModelLanguages(frozenset({"en"}))
 
 _MULTILINGUAL_NAMES = regex.compile(
-    r"multilingual|labse|xlm|(?<![a-z0-9])m3(?![a-z0-9])|jina-embeddings-v3|qwen3-embedding",
+    r"multilingual|labse|xlm|(?<![a-z0-9])m3(?![a-z0-9])|jina-embeddings-v3|qwen3-embedding"
+    r"|embeddinggemma|arctic-embed-[a-z]+-v2|nomic-embed-text-v2",
     regex.I,
 )
 

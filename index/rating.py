@@ -50,7 +50,7 @@ _WORD = regex.compile(rf"\p{{Han}}|{_LETTERS}(?:-{_LETTERS})*", regex.V1)
 _ARABIC_MARKS = regex.compile(r"[\u064b-\u065f\u0670\u0640]")
 # A label longer than this reads as a sentence (see `_lead`).
 _LABEL_WORDS = 6
-_CLAUSE_END = regex.compile(r"[.:;!?。：；！？，,—–«»“”\"()]")
+_CLAUSE_END = regex.compile(r"[.:;!?。：；！？，,—–«»“”\"()]|\s-\s")
 
 Meaning = int | Qualifier
 
@@ -116,22 +116,20 @@ def scaled_rating(rating: PublisherRating) -> int:
 
 def rate_label(label: str) -> int | None:
     """The 1-5 rating of a verdict label, or None when no known word is in it."""
-    words = _tokens(label)
-    if _word_count(words) > _LABEL_WORDS:
-        words = _lead(label)
-    meanings = _meanings(words)
-    scores = [m for m in meanings if isinstance(m, int)]
-    if not scores:
-        # Try the parts of hyphenated words ("half-true", "pants-on-fire").
-        parts = [p for w in words for p in w.split("-")]
-        meanings = _meanings(parts)
-        scores = [m for m in meanings if isinstance(m, int)]
-        words = parts + words
-    if not scores:
+    if _word_count(_tokens(label)) > _LABEL_WORDS:
+        clauses = [_lead(label)]
+    else:
+        clauses = [_tokens(clause) for clause in _CLAUSE_END.split(label)]
+    found = [_clause_meanings(words) for words in clauses]
+    rated = [(meanings, words) for meanings, words in found if _scores(meanings)]
+    if not rated:
         return None
-    score = scores[0]
+    # Qualifiers move the verdict of their own clause: "False, not from 2024" is false.
+    meanings, words = rated[0]
+    score = _scores(meanings)[0]
     kinds = {m for m in meanings if isinstance(m, str)}
-    if "but" in kinds and len(set(scores)) > 1:
+    every_kind = {m for meanings, _ in found for m in meanings if isinstance(m, str)}
+    if "but" in every_kind and len({s for m, _ in rated for s in _scores(m)}) > 1:
         return 3
     in_part = "in part" in " ".join(words) or {"not", "entirely"} <= kinds
     if ("partly" in kinds or in_part) and score in (1, 5):  # "partially true"; "half-baked" is low
@@ -141,6 +139,20 @@ def rate_label(label: str) -> int | None:
     if "mostly" in kinds:
         score = 4 if score == 5 else 2 if score == 1 else score
     return max(1, min(5, score))
+
+
+def _clause_meanings(words: list[str]) -> tuple[list[Meaning], list[str]]:
+    """A clause's known phrases and its words; the parts of hyphenated words ("half-true",
+    "pants-on-fire") when the words themselves hold no verdict."""
+    meanings = _meanings(words)
+    if _scores(meanings):
+        return meanings, words
+    parts = [p for w in words for p in w.split("-")]
+    return _meanings(parts), parts + words
+
+
+def _scores(meanings: list[Meaning]) -> list[int]:
+    return [m for m in meanings if isinstance(m, int)]
 
 
 def _lead(label: str) -> list[str]:

@@ -19,7 +19,7 @@ import regex
 from index.embed import Embedder, Vectors
 from index.errors import ClaimbotError, NotFoundError, Remedy
 from index.generation import Generation
-from index.language import ALL_LANGUAGES, ModelLanguages, detect_language
+from index.language import ALL_LANGUAGES, ModelLanguages, unread_language
 from index.models import Answer, Episode, Hit, LanguageMismatch, VerdictCard
 from index.policy import AnswerPolicy
 from index.store import Manifest
@@ -126,8 +126,8 @@ class ClaimIndex:
         """The question's language, when it is confidently one the model does not read."""
         if self.languages.codes is None:
             return None
-        language = detect_language(question)
-        if language is None or self.languages.serves(language):
+        language = unread_language(question, self.languages)
+        if language is None:
             return None
         return LanguageMismatch(
             question_language=language, served=tuple(sorted(self.languages.codes))

@@ -41,7 +41,7 @@ VERDICT_WORDS: Final[dict[str, dict[int, tuple[str, ...]]]] = {
         4: ("plausible", "reasonable", "fair"),
         3: ("mixed", "mixture", "unverified", "unverifiable", "unproven", "uncertain", "unclear",
             "context", "missing context", "disputed", "contested", "speculative", "debatable",
-            "nuanced"),
+            "nuanced", "some truth", "grain of truth", "kernel of truth", "element of truth"),
         2: ("overstated", "exaggerated", "misleading", "dubious", "questionable", "oversimplified",
             "inflated", "cherry-picked", "outdated", "baked", "unsupported", "doubtful", "weak",
             "miscaptioned", "satire", "satirical", "parody"),

@@ -15,6 +15,7 @@ from index.language import (
     detect_language,
     language_name,
     languages_of_model,
+    unread_language,
 )
 from tests.conftest import REFERENCE_REVIEW
 
@@ -55,6 +56,37 @@ def test_a_long_english_text_is_read_in_pieces_and_stays_english() -> None:
         "Video shows a parrot singing along to the radio in a kitchen window?"
     )
     assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did Mette Frederiksen ban burning the Quran?",
+        "Did Magdalena Andersson resign?",
+        "Is Andrés Manuel López Obrador's claim about Pemex true?",
+        "Is Ferdinand Marcos Jr the president of the Philippines?",
+        "Has Lars Løkke Rasmussen banned cash payments?",
+        "Is the video of Tarcísio de Freitas real or fake?",
+    ],
+)
+def test_an_english_question_naming_foreign_people_is_read_by_an_english_model(
+    question: str,
+) -> None:
+    assert unread_language(question, ENGLISH) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("É verdade que Tarcísio de Freitas privatizou a Sabesp?", "pt"),
+        ("Er det rigtigt at Frederiksen vil afskaffe store bededag?", "da"),
+        ("Stimmt es, dass Bill Gates Chips in Impfstoffe einbaut?", "de"),
+    ],
+)
+def test_a_question_in_another_language_naming_people_is_still_unread(
+    question: str, language: str
+) -> None:
+    assert unread_language(question, ENGLISH) == language
 
 
 def _card(headline: str, language: str | None = None) -> VerdictCard:
@@ -105,6 +137,11 @@ def test_a_bcp47_tag_is_served_by_its_language() -> None:
     assert ENGLISH.serves("en-GB") and not ENGLISH.serves("pt-BR")
 
 
+@pytest.mark.parametrize("tag", ["eng", "ENG", "eng-US"])
+def test_a_three_letter_code_is_served_by_its_two_letter_language(tag: str) -> None:
+    assert ENGLISH.serves(tag) and ModelLanguages.parse(tag).serves("en")
+
+
 def test_an_unknown_language_is_served() -> None:
     assert ENGLISH.serves(None)
 
@@ -136,6 +173,9 @@ def test_a_setting_that_is_not_codes_is_refused(text: str) -> None:
         "BAAI/bge-m3",
         "intfloat/multilingual-e5-small",
         "FacebookAI/xlm-roberta-base",
+        "google/embeddinggemma-300m",
+        "Snowflake/snowflake-arctic-embed-l-v2.0",
+        "nomic-ai/nomic-embed-text-v2-moe",
     ],
 )
 def test_a_multilingual_model_name_reads_every_language(model: str) -> None:
@@ -143,7 +183,14 @@ def test_a_multilingual_model_name_reads_every_language(model: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "model", ["sentence-transformers/all-MiniLM-L6-v2", "all-mpnet-base-v2", "/models/my-m3x"]
+    "model",
+    [
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "all-mpnet-base-v2",
+        "/models/my-m3x",
+        "Snowflake/snowflake-arctic-embed-m",
+        "nomic-ai/nomic-embed-text-v1.5",
+    ],
 )
 def test_another_model_name_reads_english(model: str) -> None:
     assert languages_of_model(model) == ENGLISH

@@ -195,6 +195,32 @@ def test_a_sentence_that_opens_with_its_verdict_rates_by_it(label: str, rating: 
     assert rate_label(label) == rating
 
 
+@pytest.mark.parametrize(
+    ("label", "rating"),
+    [
+        ("False, not from 2024", 1),
+        ("False; no evidence", 1),
+        ("No, that's false", 1),
+        ("Misleading, not false", 2),
+        ("Not real: altered video", 1),
+        ("Falso, não é verdade", 1),
+        ("Falso. No es cierto", 1),
+        ("Fake - not the photo it claims", 1),
+    ],
+)
+def test_a_negation_turns_round_only_the_verdict_of_its_own_clause(label: str, rating: int) -> None:
+    assert rate_label(label) == rating
+
+
+def test_a_label_cut_by_a_spaced_hyphen_rates_by_its_first_clause() -> None:
+    assert rate_label("False - the photo is from 2015 and shows a different city") == 1
+
+
+@pytest.mark.parametrize("label", ["Some truth", "Contains a grain of truth", "Kernel of truth"])
+def test_some_truth_is_mixed_not_accurate(label: str) -> None:
+    assert rate_label(label) == 3
+
+
 def test_a_sentence_label_takes_the_publishers_number() -> None:
     label = "Müller hat das so nie behauptet. «Reiner Unsinn», sagt dazu die Pressestelle."
     assert rate_verdict(label, PublisherRating(value=1, worst=1, best=5)) == 1
