@@ -8,6 +8,7 @@ Names from outside (an upload's file name) never leave the folder.
 
 from __future__ import annotations
 
+import errno
 import os
 import unicodedata
 from collections.abc import Collection, Sequence
@@ -231,10 +232,19 @@ def _put(path: Path, data: bytes | None) -> None:
 
 
 def _read(path: Path) -> bytes | None:
+    """What `path` holds now, to put back if a change fails; None when nothing is there. Only
+    a regular file of a review's size is read: a FIFO would never answer, and a link's target
+    may lie outside the folder, so neither is read or replaced."""
     try:
-        return path.read_bytes()
+        status = path.lstat()
     except FileNotFoundError:
         return None
+    why = not_regular(status.st_mode)
+    if why is None and status.st_size > MAX_REVIEW_BYTES:
+        why = f"a file of {status.st_size:,} bytes is there, larger than any review"
+    if why is not None:
+        raise OSError(errno.EEXIST, why)
+    return path.read_bytes()
 
 
 def _remove(staged: Sequence[Path]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -286,3 +288,45 @@ def test_writing_all_never_writes_through_a_link_left_at_the_staging_name(tmp_pa
     assert outside.read_bytes() == b"not the reviews folder's\n"
     assert not (reviews / "new.txt").is_symlink()
     assert (reviews / "new.txt").read_bytes() == b"a review\n"
+
+
+def _within(seconds: float, call: Callable[[], object]) -> BaseException | None:
+    """What `call` raised, or None; fails the test if it has not ended in `seconds`."""
+    raised: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:  # handed to the test
+            raised[0] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still waiting after {seconds} s"
+    return raised[0]
+
+
+def test_a_fifo_where_an_upload_goes_is_refused_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "x.txt")
+    folder = ReviewFolder(tmp_path)
+
+    raised = _within(5, lambda: folder.swap(tmp_path / "x.txt", b"review"))
+
+    assert isinstance(raised, ReviewFolderError) and "FIFO" in str(raised)
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "x.txt").st_mode)
+
+
+def test_a_link_where_an_import_goes_is_refused_and_its_target_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("SECRET outside the folder", encoding="utf-8")
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    (reviews / "x.txt").symlink_to(outside)
+
+    with pytest.raises(ReviewFolderError, match="symbolic link") as refused:
+        ReviewFolder(reviews).write_all([(reviews / "x.txt", b"review")])
+
+    assert "SECRET" not in str(refused.value)
+    assert (reviews / "x.txt").is_symlink()
+    assert outside.read_text(encoding="utf-8") == "SECRET outside the folder"
