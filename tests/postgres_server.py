@@ -49,13 +49,23 @@ class PostgresServer:
     """One cluster: `start`, `stop` (as a crash or an outage would), `new_database`, `remove`."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="claimbot-pg-"))
+        as_root = os.geteuid() == 0
+        # As root, under /tmp whatever TMPDIR says: the `postgres` user must be able to reach
+        # the folder, and the socket's path must stay under the kernel's 107 bytes.
+        self.root = Path(tempfile.mkdtemp(prefix="claimbot-pg-", dir="/tmp" if as_root else None))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.port = _free_port()
         self._as_user: list[str] = []
-        if os.geteuid() == 0:
-            account = pwd.getpwnam(RUN_AS)
+        if as_root:
+            try:
+                account = pwd.getpwnam(RUN_AS)
+            except KeyError:
+                pytest.fail(
+                    f"the test PostgreSQL server runs as the `{RUN_AS}` user, and this machine "
+                    "has none (install Debian's postgresql package)",
+                    pytrace=False,
+                )
             os.chown(self.root, account.pw_uid, account.pw_gid)
             self._as_user = ["runuser", "-u", RUN_AS, "--"]
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
