@@ -99,5 +99,6 @@ def language_refusal(mismatch: LanguageMismatch) -> str:
     return (
         f"Your question looks like {asked}; this claimbot's model reads {served} only. "
         f"An operator can set CLAIMBOT_MODEL to a multilingual model such as "
-        f"{MULTILINGUAL_MODEL} (downloaded once, needs internet) and reindex."
+        f"{MULTILINGUAL_MODEL} (downloaded once, needs internet) and reindex; if the model "
+        f"already reads {asked}, CLAIMBOT_MODEL_LANGUAGES says so."
     )

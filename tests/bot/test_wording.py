@@ -18,3 +18,8 @@ def test_the_refusal_tells_an_operator_which_setting_makes_it_multilingual() -> 
     text = language_refusal(LanguageMismatch(question_language="si", served=("en", "pt")))
     assert "English and Portuguese" in text
     assert f"CLAIMBOT_MODEL to a multilingual model such as {MULTILINGUAL_MODEL}" in text
+
+
+def test_the_refusal_names_the_setting_for_a_model_that_already_reads_the_language() -> None:
+    text = language_refusal(LanguageMismatch(question_language="de", served=("en",)))
+    assert text.endswith("if the model already reads German, CLAIMBOT_MODEL_LANGUAGES says so.")
