@@ -178,7 +178,7 @@ QUALIFIER_WORDS: Final[dict[str, dict[Qualifier, tuple[str, ...]]]] = {
     },
     "es": {
         "mostly": ("mayormente", "mayoritariamente", "en su mayoría", "en gran parte", "casi"),
-        "partly": ("parcialmente", "en parte", "a medias"),
+        "partly": ("parcialmente", "en parte", "a medias", "medio", "media"),
         "not": ("no",),
         "entirely": ("del todo", "totalmente", "completamente", "enteramente"),
         "but": ("pero", "aunque", "sin embargo"),
@@ -193,7 +193,7 @@ QUALIFIER_WORDS: Final[dict[str, dict[Qualifier, tuple[str, ...]]]] = {
     },
     "fr": {
         "mostly": ("plutôt", "majoritairement", "en grande partie", "largement", "presque"),
-        "partly": ("partiellement", "en partie", "à moitié", "semi"),
+        "partly": ("partiellement", "en partie", "à moitié", "semi", "demi"),
         "not": ("pas", "non"),
         "entirely": ("tout à fait", "entièrement", "totalement", "complètement"),
         "but": ("mais", "cependant"),

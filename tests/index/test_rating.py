@@ -123,6 +123,8 @@ def test_a_fact_checkers_label_in_its_own_language_rates_as_it_says(
         ("pt", "Meio verdade", 3),
         ("pt", "Não é verdade", 1),
         ("fr", "Plutôt vrai", 4),
+        ("fr", "Demi-vrai", 3),
+        ("es", "Medio falso", 3),
         ("de", "Teilweise falsch", 3),
         ("de", "Stimmt nicht", 1),
         ("de", "Nicht ganz richtig", 3),
