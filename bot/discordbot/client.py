@@ -13,6 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.discordbot.error_handling import ClaimTree
+from bot.discordbot.feedback_trouble import FeedbackTrouble
 from bot.errors import BotStartError
 from bot.reindexer import Reindexer, reindex_in_thread
 from bot.settings import Settings
@@ -85,6 +86,8 @@ class ClaimBot(commands.AutoShardedBot):
         self.reindexer = reindexer
         self.reindexing = asyncio.Lock()
         """Held by every command that reindexes (/reindex, /review), so they never overlap."""
+        self.feedback_trouble = FeedbackTrouble(log)
+        """Warns once per feedback outage, however many records and votes it drops."""
 
     async def setup_hook(self) -> None:
         self.feedback = await self.run_blocking(FeedbackStore, self.settings.feedback_target)

@@ -7,7 +7,6 @@ and never outgrow Discord's 100 characters.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -19,8 +18,6 @@ from bot.discordbot.embeds import DESCRIPTION_LIMIT, NEUTRAL_COLOUR, cut
 from bot.discordbot.error_handling import tell
 from bot.wording import gap_reasons
 from index import ClaimbotError, FeedbackStore, Gap
-
-log = logging.getLogger("claimbot.discord")
 
 VOTE_ID = re.compile(r"claimbot:vote:(?P<vote>up|down):(?P<question>\d+)")
 THANKS = {1: "Thanks! 👍 noted.", -1: "Thanks! 👎 noted: the moderators will see it in `/gaps`."}
@@ -75,9 +72,10 @@ class VoteButton(
                 interaction.user.id,
             )
         except ClaimbotError:
-            log.warning("could not store a vote on question %d", self.question_id, exc_info=True)
+            client.feedback_trouble.failed(f"could not store a vote on question {self.question_id}")
             await tell(interaction, NOT_SAVED)
             return
+        client.feedback_trouble.worked()
         await tell(interaction, THANKS[self.vote] if stored else UNKNOWN_QUESTION)
 
 

@@ -3,7 +3,6 @@ recorded in the feedback database before its answer goes out with the vote butto
 
 from __future__ import annotations
 
-import logging
 import re
 
 import discord
@@ -17,8 +16,6 @@ from bot.discordbot.error_handling import claimbot_message
 from bot.discordbot.feedback_views import vote_buttons
 from bot.discordbot.review_link import with_review_link
 from index import Answer, ClaimbotError, Hit
-
-log = logging.getLogger("claimbot.discord")
 
 RESULTS = 3
 QUESTION_CHARS = 500
@@ -39,12 +36,14 @@ class Ask(commands.Cog):
         None when the feedback database fails (the answer still goes out, without buttons)."""
         best = answer.best.card.id if answer.answered and answer.best is not None else None
         try:
-            return await self.bot.run_blocking(
+            question_id = await self.bot.run_blocking(
                 self.bot.feedback.record_question, answer.question, answer.answered, best, guild_id
             )
         except ClaimbotError:
-            log.warning("could not record a question", exc_info=True)
+            self.bot.feedback_trouble.failed("could not record a question")
             return None
+        self.bot.feedback_trouble.worked()
+        return question_id
 
     @app_commands.command(name="ask", description="Ask whether a claim from a podcast holds up")
     @app_commands.describe(question="the claim or question, in plain words")
