@@ -55,11 +55,14 @@ def gap_reasons(gap: Gap) -> str:
     return ", ".join(why)
 
 
-def source_lines(provenance: Provenance) -> list[str]:
+def source_lines(provenance: Provenance, speaker: str | None = None) -> list[str]:
     """Where a verdict comes from, in up to two lines: who reviewed it, when and where; who
-    made the claim, when and where it appeared. None for a review that says nothing beyond its
-    speaker, whose name the card already shows."""
+    made the claim, when and where it appeared. The claimant is not named again when it is the
+    `speaker` the card already shows, so a review that says nothing more gives no lines."""
     lines = []
+    claimant = provenance.claimant
+    if claimant and speaker and claimant.name.strip().casefold() == speaker.strip().casefold():
+        claimant = None
     reviewed = _joined(
         _party(provenance.reviewer, "Reviewed by "),
         provenance.reviewed.isoformat() if provenance.reviewed else None,
@@ -71,15 +74,15 @@ def source_lines(provenance: Provenance) -> list[str]:
     where = provenance.first_appearance or next(iter(provenance.appearances), None)
     if provenance.claimed or where:
         claimed = _joined(
-            _party(provenance.claimant, "Claimed by ") or "Claimed",
+            _party(claimant, "Claimed by ") or "Claimed",
             provenance.claimed.isoformat() if provenance.claimed else None,
         )
         more = len(set(provenance.appearances) - {where}) if where else 0
         lines.append(
             f"{claimed}" + (f", in {where}" if where else "") + (f" (+{more} more)" if more else "")
         )
-    elif provenance.claimant and (provenance.claimant.url or provenance.claimant.kind):
-        lines.append(_party(provenance.claimant, "Claimed by ") or "")
+    elif claimant and (claimant.url or claimant.kind):
+        lines.append(_party(claimant, "Claimed by ") or "")
     return lines
 
 

@@ -33,7 +33,7 @@ def render_card(hit: Hit) -> str:
         lines += ["", "  Our analysis:"]
         for block in card.analysis:
             lines.append(bullet.fill(block.text) if block.bullet else wrap.fill(block.text))
-    source = source_lines(hit.provenance)
+    source = source_lines(hit.provenance, speaker=card.speaker)
     if source:
         lines += ["", *(f"  {line}" for line in source)]
     lines.append(f"  [{card.id}]")
