@@ -18,7 +18,15 @@ from bot.wording import (
     match_label,
     source_lines,
 )
-from index import Answer, Episode, EpisodeSummary, Hit, ReindexSummary, VerdictCard
+from index import (
+    Answer,
+    Episode,
+    EpisodeSummary,
+    Hit,
+    Provenance,
+    ReindexSummary,
+    VerdictCard,
+)
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -69,12 +77,44 @@ def card_embed(hit: Hit, *, full: bool = False) -> discord.Embed:
         description=_card_body(card, DESCRIPTION_LIMIT if full else ANALYSIS_CHARS),
     )
     embed.add_field(name="Verdict", value=cut(verdict, FIELD_VALUE_LIMIT), inline=False)
-    source = source_lines(hit.provenance)
+    source = source_lines(_names_as_text(hit.provenance), speaker=_as_text(card.speaker))
     if source:
-        value = cut("\n".join(source), FIELD_VALUE_LIMIT)
-        embed.add_field(name="Source", value=value, inline=False)
+        embed.add_field(name="Source", value=_shared(source, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=cut(f"{episode_line(hit.episode)} · {card.id}", FOOTER_LIMIT))
     return fit(embed)
+
+
+MARKDOWN = re.compile(r"[\\*_~|`\[\]<>]")
+"""What Discord reads as markup in a name: emphasis, code, spoilers, a masked link's brackets,
+a mention's or timestamp's angle brackets."""
+
+
+def _as_text(name: str | None) -> str | None:
+    """`name` with its markup characters escaped, so Discord shows it as written."""
+    return MARKDOWN.sub(lambda m: "\\" + m.group(), name) if name is not None else None
+
+
+def _names_as_text(provenance: Provenance) -> Provenance:
+    """`provenance` with the reviewer's and claimant's names shown as written: they come from
+    imported pages too, where `[text](address)` would be a link in disguise."""
+    update = {
+        role: party.model_copy(update={"name": _as_text(party.name)})
+        for role, party in (("reviewer", provenance.reviewer), ("claimant", provenance.claimant))
+        if party is not None
+    }
+    return provenance.model_copy(update=update)
+
+
+def _shared(lines: Sequence[str], limit: int) -> str:
+    """`lines` within `limit` characters, each cut only as far as the others need: one very
+    long address must not push the claimant's line out."""
+    share = limit // len(lines) - 1
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        used = sum(len(k) + 1 for k in kept)
+        after = sum(min(len(rest), share) + 1 for rest in lines[number + 1 :])
+        kept.append(cut(line, limit - used - after))
+    return "\n".join(kept)
 
 
 def _card_body(card: VerdictCard, analysis_limit: int) -> str:

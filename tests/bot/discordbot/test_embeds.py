@@ -32,6 +32,7 @@ from index import (
     FewerClaims,
     Hit,
     LanguageMismatch,
+    Party,
     ReindexSummary,
     ReviewFormatError,
     VerdictCard,
@@ -238,3 +239,26 @@ def test_a_reindex_summary_names_each_file_that_lost_claims() -> None:
     embed = summary_embed(summary)
     [field] = [f for f in embed.fields if (f.name or "").startswith("Fewer claims")]
     assert field.value == "lex-fridman-490.txt: 8 → 3 claims"
+
+
+def _source(embed: discord.Embed) -> str:
+    return next(f.value or "" for f in embed.fields if f.name == "Source")
+
+
+def test_a_huge_review_address_leaves_room_for_who_made_the_claim() -> None:
+    huge = card(
+        url="https://reviews.example/" + "a" * 2000,
+        claimant=Party(name="Mara Voss"),
+        claimed=date(2026, 3, 1),
+    )
+    embed = card_embed(hit(huge))
+
+    assert _source(embed).splitlines()[-1] == "Claimed by Mara Voss, 2026-03-01"
+    assert within_limits(embed)
+
+
+def test_a_claimant_s_markup_is_shown_as_written_not_as_a_link_or_emphasis() -> None:
+    sneaky = card(claimant=Party(name="**Bold** [AFP](https://evil.example) <@1>", kind="person"))
+    source = _source(card_embed(hit(sneaky)))
+
+    assert source == r"Claimed by \*\*Bold\*\* \[AFP\](https://evil.example) \<@1\>"
