@@ -235,13 +235,18 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
             raise ReindexBusyError(
                 busy_message(index_dir, fh.read().strip() or "another process")
             ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}")
-        fh.flush()
+        _note_holder(fh.fileno(), f"pid {os.getpid()}")
         try:
             yield
         finally:
-            fh.seek(0)
-            fh.truncate()
+            _note_holder(fh.fileno(), "")
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _note_holder(fd: int, holder: str) -> None:
+    """Write who holds the lock into its file, for the busy message of those refused. Only a
+    courtesy: on a full disk the lock is held all the same, and a reindex with nothing to
+    write can still run."""
+    with suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode(), 0)
