@@ -83,8 +83,15 @@ def plan_reindex(
     _reject_duplicate_episodes(plan, old_sources)
     # A changed file with fewer claims may be cut short (a half-finished copy or sync ending
     # at a claim boundary parses cleanly): said per file, so a moderator can look.
-    for name in plan.changed:
-        before, after = (old_claims or {}).get(name, 0), len(plan.parsed[name][1].cards)
+    claims = old_claims or {}
+    moved_from = {old_sources[name][1]: name for name in plan.removed}
+    for name in plan.changed + plan.added:
+        review = plan.parsed[name][1]
+        # A new file that takes over a removed file's episode (renamed, or synced under a
+        # temporary name) is that review again: compared with what the old name gave.
+        old_name = name if name in plan.changed else moved_from.get(review.episode.key)
+        before = claims.get(old_name, 0) if old_name is not None else 0
+        after = len(review.cards)
         if after < before:
             plan.fewer_claims.append(FewerClaims(file=name, before=before, after=after))
     return plan

@@ -47,8 +47,9 @@ class FailedReview(BaseModel):
 
 
 class FewerClaims(BaseModel):
-    """A changed review file that gives fewer claims than its indexed version did: perhaps
-    cut short (a half-finished copy or sync), perhaps edited so on purpose."""
+    """A changed review file (or a new one taking over a removed file's episode) that gives
+    fewer claims than the indexed version did: perhaps cut short (a half-finished copy or
+    sync), perhaps edited so on purpose."""
 
     model_config = ConfigDict(frozen=True)
 

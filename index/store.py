@@ -152,8 +152,10 @@ def highest_version(index_dir: Path) -> int:
         versions.append(read_manifest(index_dir).version)
     if index_dir.is_dir():
         for entry in index_dir.iterdir():
-            published = _GENERATION_NAME.match(entry.name)  # never tmp-: not published
-            if published is not None:
+            published = _GENERATION_NAME.fullmatch(entry.name)  # never tmp-: not published
+            # A name no reindex wrote (by hand, or hostile: gen-99999999999999999999999-x)
+            # must not throw the versions past what JSON readers compare exactly.
+            if published is not None and int(published.group(1)) <= MAX_VERSION:
                 versions.append(int(published.group(1)))
     return max(versions)
 
@@ -174,8 +176,11 @@ def write_manifest(
     )
 
 
-_GENERATION_NAME = re.compile(rf"{GEN_PREFIX}(\d+)-")
-"""A generation folder's name, from `new_generation_name`: its version is the number."""
+_GENERATION_NAME = re.compile(rf"{GEN_PREFIX}([0-9]+)-[0-9]{{8}}T[0-9]{{6}}-[0-9]+")
+"""A generation folder's name, as `new_generation_name` writes it: its version is the number."""
+
+MAX_VERSION = 2**53 - 1
+"""The highest index version: the largest integer every JSON reader compares exactly."""
 
 
 def new_generation_name(version: int) -> str:
@@ -235,13 +240,18 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
             raise ReindexBusyError(
                 busy_message(index_dir, fh.read().strip() or "another process")
             ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}")
-        fh.flush()
+        _note_holder(fh.fileno(), f"pid {os.getpid()}")
         try:
             yield
         finally:
-            fh.seek(0)
-            fh.truncate()
+            _note_holder(fh.fileno(), "")
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _note_holder(fd: int, holder: str) -> None:
+    """Write who holds the lock into its file, for the busy message of those refused. Only a
+    courtesy: on a full disk the lock is held all the same, and a reindex with nothing to
+    write can still run."""
+    with suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode(), 0)

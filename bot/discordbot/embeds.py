@@ -55,9 +55,11 @@ def cut(text: str, limit: int) -> str:
     return head.rstrip() + ELLIPSIS
 
 
-SERVER_PATH = re.compile(r"(?<![\w`/:.~-])(?:/[^\s/'\"`:;,()]+)+/?")
+_NAME = r"[^\s/'\"`:;,()]+"
+SERVER_PATH = re.compile(rf"(?<![\w`/:.~-])(?:/(?:{_NAME}(?: {_NAME})*(?=/)|{_NAME}))+/?")
 """An absolute path in a message: a slash not inside a word, a URL or `code` (so `/reindex`
-in backticks and `3/5` stay), then its components."""
+in backticks and `3/5` stay), then its components; a folder's may hold spaces ("/home/Ann
+Lee/index": a slash after the space shows it goes on), which must not survive the cut."""
 
 
 def without_paths(text: str) -> str:

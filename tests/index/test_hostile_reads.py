@@ -276,3 +276,24 @@ def test_a_review_cut_inside_a_claim_is_refused_and_its_last_version_serves(
     summary = reindex(reviews_dir, index_dir, embedder)
     assert "no 'Verdict:' line" in _failure(summary, REFERENCE_REVIEW.name)
     assert (summary.changed, summary.cards) == ([], 6)
+
+
+def test_a_review_renamed_and_cut_short_is_named_with_both_counts(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    # A sync that writes under a new name and removes the old one: the episode lost claims.
+    reindex(reviews_dir, index_dir, embedder)
+    (reviews_dir / REFERENCE_REVIEW.name).rename(reviews_dir / "renamed.txt")
+    _cut_before_line_starting(reviews_dir / "renamed.txt", THIRD_CLAIM)
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert (summary.added, summary.removed) == (["renamed.txt"], [REFERENCE_REVIEW.name])
+    assert [(f.file, f.before, f.after) for f in summary.fewer_claims] == [("renamed.txt", 6, 2)]
+
+
+def test_a_review_renamed_whole_is_not_named_as_losing_claims(
+    reviews_dir: Path, index_dir: Path, embedder: HashingEmbedder
+) -> None:
+    reindex(reviews_dir, index_dir, embedder)
+    (reviews_dir / REFERENCE_REVIEW.name).rename(reviews_dir / "renamed.txt")
+    summary = reindex(reviews_dir, index_dir, embedder)
+    assert summary.added == ["renamed.txt"] and summary.fewer_claims == []

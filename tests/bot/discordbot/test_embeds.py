@@ -127,6 +127,11 @@ def test_cutting_ends_at_a_word_with_an_ellipsis() -> None:
             "see https://example.org/a/b and `/reindex`",
         ),
         ("rated 3/5 in ../reviews", "rated 3/5 in ../reviews"),
+        (
+            "cannot write the new index in /home/Ann Lee/claim bot/index: No space left",
+            "cannot write the new index in index: No space left",
+        ),
+        ("moved /srv/a to /srv/b", "moved a to b"),
     ],
 )
 def test_server_paths_are_cut_to_their_last_name_and_nothing_else_is(text: str, shown: str) -> None:
