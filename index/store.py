@@ -204,7 +204,10 @@ def remove_stale(index_dir: Path, keep: set[str]) -> list[str]:
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
-                entry.unlink(missing_ok=True)
+                try:
+                    entry.unlink(missing_ok=True)
+                except OSError:
+                    continue  # a leftover we may not delete costs space, never the reindex
             removed.append(name)
     return removed
 

@@ -60,3 +60,22 @@ def test_a_folder_no_reindex_named_does_not_set_the_next_version(
     summary = reindex(corpora.b, index_at_a, HashingEmbedder())
     assert summary.version == read_manifest(index_at_a).version == 2
     assert not (index_at_a / name).exists()  # swept as any stray gen- folder
+
+
+def test_a_leftover_the_reindex_may_not_delete_does_not_stop_it(
+    index_at_a: Path, corpora: Corpora, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leftover = index_at_a / "tmp-manifest.json.abc123"
+    leftover.write_text("{}", encoding="utf-8")
+    unlink = Path.unlink
+
+    def refused(self: Path, missing_ok: bool = False) -> None:
+        if self.name == leftover.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refused)
+    summary = reindex(corpora.b, index_at_a, HashingEmbedder())
+
+    assert summary.version == 2 and leftover.exists()
+    assert served(index_at_a) == corpora.print_b
