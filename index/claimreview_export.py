@@ -20,6 +20,7 @@ from typing import Any
 
 from index.jsonld_values import CONTEXT, EMOJI_PROPERTY
 from index.models import Episode, Party, VerdictCard
+from index.rating import whole
 
 __all__ = [
     "claimreview",
@@ -70,9 +71,9 @@ def _rating(card: VerdictCard) -> dict[str, Any]:
     if card.publisher_rating is not None:
         scale = card.publisher_rating
         rating |= {
-            "ratingValue": _number(scale.value),
-            "bestRating": _number(scale.best),
-            "worstRating": _number(scale.worst),
+            "ratingValue": whole(scale.value),
+            "bestRating": whole(scale.best),
+            "worstRating": whole(scale.worst),
         }
     else:
         rating |= {"ratingValue": card.rating, "bestRating": 5, "worstRating": 1}
@@ -114,10 +115,6 @@ def _party(party: Party, default: str) -> dict[str, Any]:
 
 def _creative_work(url: str) -> dict[str, Any]:
     return {"@type": "CreativeWork", "url": url}
-
-
-def _number(value: float) -> int | float:
-    return int(value) if value == int(value) else value
 
 
 def podcast_episode(episode: Episode) -> dict[str, Any]:

@@ -36,7 +36,13 @@ from index.jsonld_values import (
 )
 from index.models import AnalysisBlock, Episode, Guest, Party, PartyKind
 from index.review_lines import EPISODE, GUESTS, PUBLISHED, section_of
-from index.review_writer import ClaimDraft, _speaker, one_line, paragraph_is_bullet, strip_bullet
+from index.review_writer import (
+    ClaimDraft,
+    paragraph_is_bullet,
+    strip_bullet,
+    written_speaker,
+)
+from index.text import one_line
 
 _EPISODE_TYPES = {"PodcastEpisode", "Episode", "RadioEpisode", "TVEpisode"}
 _ORGANIZATION_TYPES = {"Corporation", "NGO", "Project", "Consortium", "Airline"}
@@ -274,5 +280,5 @@ def _named_by_quote_line(claimant: Party | None) -> bool:
     return claimant is None or (
         claimant.url is None
         and claimant.kind != "organization"
-        and _speaker(claimant.name) == claimant.name
+        and written_speaker(claimant.name) == claimant.name
     )

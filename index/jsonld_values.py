@@ -17,8 +17,7 @@ from urllib.parse import quote, urlsplit
 import regex
 from dateutil import parser as dateparser
 
-from index.review_writer import one_line
-from index.text import without_lone_surrogates
+from index.text import one_line, without_lone_surrogates
 
 SCHEMA_CONTEXT = "https://schema.org"
 SCHEMA_PREFIXES = ("schema:", "http://schema.org/", "https://schema.org/")

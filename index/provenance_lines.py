@@ -18,17 +18,35 @@ import regex
 
 from index.excerpt import excerpt
 from index.models import Party, PartyKind
-from index.rating import PublisherRating
+from index.rating import PublisherRating, whole
 from index.review_header import parse_date
+from index.text import one_line
 
-FIELD = regex.compile(
-    r"^(?P<name>kind|url|reviewed\s+by|reviewed\s+on|language|claimed\s+by|claimed\s+on"
-    r"|appeared\s+in|first\s+appeared\s+in|rating)\s*:\s*(?P<value>.*)$",
-    regex.I,
+HEADER_LINES = (
+    ("Kind", "kind"),
+    ("URL", "url"),
+    ("Reviewed by", "reviewer"),
+    ("Reviewed on", "reviewed"),
+    ("Language", "language"),
 )
-HEADER_FIELDS = frozenset({"kind", "url", "reviewed by", "reviewed on", "language"})
-CLAIM_FIELDS = frozenset(
-    {"url", "claimed by", "claimed on", "appeared in", "first appeared in", "rating", "language"}
+CLAIM_LINES = (
+    ("URL", "url"),
+    ("Claimed by", "claimant"),
+    ("Claimed on", "claimed"),
+    ("Appeared in", "appearances"),
+    ("First appeared in", "first_appearance"),
+    ("Rating", "publisher_rating"),
+    ("Language", "language"),
+)
+"""Each line's name as written, and the model field it holds, in the order they are written."""
+HEADER_FIELDS = frozenset(name.casefold() for name, _ in HEADER_LINES)
+CLAIM_FIELDS = frozenset(name.casefold() for name, _ in CLAIM_LINES)
+_KEYS = {name.casefold(): key for name, key in HEADER_LINES + CLAIM_LINES}
+FIELD = regex.compile(
+    r"^(?P<name>"
+    + "|".join(sorted({name.replace(" ", r"\s+") for name in _KEYS}, key=len, reverse=True))
+    + r")\s*:\s*(?P<value>.*)$",
+    regex.I,
 )
 _URL = regex.compile(r"^https?://[^\s<>\"]+$", regex.I)
 _LANGUAGE = regex.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -36,6 +54,8 @@ _PARTY = regex.compile(
     r"^(?P<name>.*?)\s*(?:\((?P<kind>person|organi[sz]ation)\))?\s*(?P<url>https?://\S+)?$",
     regex.I,
 )
+# What `_party` would read off the end of a name as its kind or its web address.
+_PARTY_TAIL = regex.compile(r"\s*\((?:person|organi[sz]ation)\)\s*$|\s+https?://\S*$", regex.I)
 _RATING = regex.compile(
     r"^(?P<value>-?\d+(?:\.\d+)?)\s+(?:of|on\s+a\s+scale\s+of|on)\s+"
     r"(?P<worst>-?\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(?P<best>-?\d+(?:\.\d+)?)$",
@@ -74,34 +94,33 @@ def field_of(text: str, allowed: frozenset[str]) -> tuple[str, str] | None:
 def _parse(name: str, value: str) -> tuple[str, Any]:
     if not value:
         raise ProvenanceLineError(f"'{name.capitalize()}:' has no value")
-    if name not in ("reviewed by", "claimed by"):
+    key = _KEYS[name]
+    if key not in ("reviewer", "claimant"):
         value = value.removesuffix(".")  # a sentence's full stop, not the value's (a name's
         # may be its own: "Acme Inc.")
-    if name == "kind":
+    if key == "kind":
         kind = value.casefold()
         if kind not in ("podcast", "fact-check"):
             raise ProvenanceLineError(
                 f"'Kind:' is 'podcast' or 'fact-check', not {excerpt(value, 40)}"
             )
-        return "kind", kind
-    if name == "url":
-        return "url", _url(value)
-    if name in ("reviewed by", "claimed by"):
-        return ("reviewer" if name == "reviewed by" else "claimant"), _party(value)
-    if name in ("reviewed on", "claimed on"):
-        return ("reviewed" if name == "reviewed on" else "claimed"), _date(value)
-    if name == "language":
+        return key, kind
+    if key in ("url", "first_appearance"):
+        return key, _url(value)
+    if key in ("reviewer", "claimant"):
+        return key, _party(value)
+    if key in ("reviewed", "claimed"):
+        return key, _date(value)
+    if key == "language":
         if not _LANGUAGE.match(value):
             raise ProvenanceLineError(
                 "'Language:' takes a language tag such as 'en' or 'pt-BR', "
                 f"not {excerpt(value, 40)}"
             )
-        return "language", value
-    if name == "appeared in":
-        return "appearances", tuple(_url(u) for u in regex.split(r"[\s,]+", value) if u)
-    if name == "first appeared in":
-        return "first_appearance", _url(value)
-    return "publisher_rating", _rating(value)
+        return key, value
+    if key == "appearances":
+        return key, tuple(_url(u) for u in regex.split(r"[\s,]+", value) if u)
+    return key, _rating(value)
 
 
 def _url(value: str) -> str:
@@ -155,9 +174,34 @@ def _rating(value: str) -> PublisherRating:
 # -- writing --------------------------------------------------------------------------------
 
 
+def lines_of(table: tuple[tuple[str, str], ...], source: object) -> list[str]:
+    """The provenance lines (`HEADER_LINES` or `CLAIM_LINES`) for what `source`, an episode or
+    a claim, holds; none for what it lacks, so a review without provenance reads as before."""
+    lines = []
+    for name, key in table:
+        value = getattr(source, key)
+        if value and not (key == "kind" and value == "podcast"):
+            lines.append(f"{name}: {_text(value)}")
+    return lines
+
+
+def _text(value: object) -> str:
+    if isinstance(value, Party):
+        return party_text(value)
+    if isinstance(value, PublisherRating):
+        return rating_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return " ".join(value)
+    return str(value)
+
+
 def party_text(party: Party) -> str:
-    """`AFP Fact Check (organization) https://factcheck.afp.com`: what `_party` reads back."""
-    parts = [party.name]
+    """`AFP Fact Check (organization) https://factcheck.afp.com`: what `_party` reads back, the
+    name on one line and kept from reading as the kind or the web address."""
+    name = _PARTY_TAIL.sub("", one_line(party.name)) or party.name
+    parts = [name]
     if party.kind:
         parts.append(f"({party.kind})")
     if party.url:
@@ -167,8 +211,4 @@ def party_text(party: Party) -> str:
 
 def rating_text(rating: PublisherRating) -> str:
     """`2 of 1-6`, numbers without a needless `.0`."""
-    return f"{_number(rating.value)} of {_number(rating.worst)}-{_number(rating.best)}"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+    return f"{whole(rating.value)} of {whole(rating.worst)}-{whole(rating.best)}"

@@ -26,6 +26,11 @@ class PublisherRating(BaseModel):
     best: float
 
 
+def whole(value: float) -> int | float:
+    """A rating's number as publishers write it: `2`, not `2.0`; `2.5` stays."""
+    return int(value) if value == int(value) else value
+
+
 RATING_NAMES: dict[int, str] = {
     5: "accurate",
     4: "mostly accurate",

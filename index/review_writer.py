@@ -17,8 +17,9 @@ from datetime import date
 import regex
 
 from index.models import AnalysisBlock, Episode, Guest, Party, VerdictCard
-from index.provenance_lines import party_text, rating_text
+from index.provenance_lines import CLAIM_LINES, HEADER_LINES, lines_of
 from index.rating import PublisherRating
+from index.text import one_line
 
 DEFAULT_EMOJI = "🔎"
 """Topic marker for a claim that has neither an emoji nor a quote: the parser recognises a
@@ -55,8 +56,6 @@ _HEADINGS = {
     "our analysis",
 }
 MAX_SPEAKER_CHARS = 80
-# What the parser would read off the end of a party's name as its kind or its web address.
-_PARTY_TAIL = regex.compile(r"\s*\((?:person|organi[sz]ation)\)\s*$|\s+https?://\S*$", regex.I)
 
 
 @dataclass(frozen=True)
@@ -98,11 +97,6 @@ class ClaimDraft:
         )
 
 
-def one_line(text: str) -> str:
-    """Text on one line: line breaks become spaces, spacing within a line is kept."""
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
-
-
 def format_date(day: date) -> str:
     """`January 31, 2026`, whatever the process locale."""
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
@@ -113,7 +107,7 @@ def render_review(episode: Episode, claims: Sequence[ClaimDraft]) -> str:
     lines = [f"← Back to {one_line(episode.podcast)}"]
     if episode.number is not None:
         lines.append(f"Episode #{episode.number}")
-    lines += ["", _not_a_heading(one_line(episode.title)), *_review_provenance(episode), ""]
+    lines += ["", _not_a_heading(one_line(episode.title)), *lines_of(HEADER_LINES, episode), ""]
     published = _published_line(episode)
     if published:
         lines += [published, ""]
@@ -159,7 +153,7 @@ def _claim_block(claim: ClaimDraft) -> list[str]:
     emoji = one_line(claim.emoji) or ("" if quote and _stands_alone(headline) else DEFAULT_EMOJI)
     lines = [f"{emoji} {headline}" if emoji else headline, ""]
     if quote:
-        speaker = _speaker(claim.speaker)
+        speaker = written_speaker(claim.speaker)
         lines += [f'"{quote}"' + (f" — {speaker}" if speaker else ""), ""]
     lines += ["Our Analysis", ""]
     previous_bullet = False
@@ -176,51 +170,8 @@ def _claim_block(claim: ClaimDraft) -> list[str]:
         previous_bullet = block.bullet
     if previous_bullet:
         lines.append("")
-    lines += [_verdict_line(claim), *_claim_provenance(claim), ""]
+    lines += [_verdict_line(claim), *lines_of(CLAIM_LINES, claim), ""]
     return lines
-
-
-def _review_provenance(episode: Episode) -> list[str]:
-    """The header's provenance lines (docs/review-format.md, "Provenance"); none for a podcast
-    review that has no provenance, so such files read as before."""
-    lines = []
-    if episode.kind != "podcast":
-        lines.append(f"Kind: {episode.kind}")
-    if episode.url:
-        lines.append(f"URL: {episode.url}")
-    if episode.reviewer:
-        lines.append(f"Reviewed by: {_party(episode.reviewer)}")
-    if episode.reviewed:
-        lines.append(f"Reviewed on: {episode.reviewed.isoformat()}")
-    if episode.language:
-        lines.append(f"Language: {episode.language}")
-    return lines
-
-
-def _claim_provenance(claim: ClaimDraft) -> list[str]:
-    """The claim's provenance lines, written right after its verdict."""
-    lines = []
-    if claim.url:
-        lines.append(f"URL: {claim.url}")
-    if claim.claimant:
-        lines.append(f"Claimed by: {_party(claim.claimant)}")
-    if claim.claimed:
-        lines.append(f"Claimed on: {claim.claimed.isoformat()}")
-    if claim.appearances:
-        lines.append("Appeared in: " + " ".join(claim.appearances))
-    if claim.first_appearance:
-        lines.append(f"First appeared in: {claim.first_appearance}")
-    if claim.publisher_rating:
-        lines.append(f"Rating: {rating_text(claim.publisher_rating)}")
-    if claim.language:
-        lines.append(f"Language: {claim.language}")
-    return lines
-
-
-def _party(party: Party) -> str:
-    """A party on one line, its name kept from reading as the kind or the web address."""
-    name = _PARTY_TAIL.sub("", one_line(party.name))
-    return party_text(party.model_copy(update={"name": name or party.name}))
 
 
 def _stands_alone(headline: str) -> bool:
@@ -229,7 +180,7 @@ def _stands_alone(headline: str) -> bool:
     return not (_BULLET_LEAD.match(headline) or _VERDICT_LINE.match(headline))
 
 
-def _speaker(speaker: str | None) -> str:
+def written_speaker(speaker: str | None) -> str:
     """A name the parser reads back as the speaker: no quote marks, at most 80 characters."""
     if not speaker:
         return ""

@@ -35,6 +35,11 @@ def fold_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(folded))
 
 
+def one_line(text: str) -> str:
+    """Text on one line: line breaks become spaces, spacing within a line is kept."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """Lower-case words joined by hyphens: `Lex Fridman Podcast 490` → `lex-fridman-podcast-490`,
     `Café` → `cafe`; vowel signs of scripts that need them are kept (`भ्रामक-दावा`)."""
