@@ -102,14 +102,19 @@ def _claimreviews(data: Any) -> list[Mapping[str, Any]]:
     """Every ClaimReview in the data, wherever it is nested (a DataFeed's items, a
     MediaReview's associated review), in document order; an untyped object at the top
     that has a `claimReviewed` counts too."""
-    tops = data.get("@graph", [data]) if isinstance(data, Mapping) else data
-    tops = tops if isinstance(tops, list) else [tops]
+    tops = _tops(data)
     return [
         node
         for node in walk_nodes(data)
         if "ClaimReview" in types_of(node)
         or (not types_of(node) and any(node is t for t in tops) and prop(node, "claimReviewed"))
     ]
+
+
+def _tops(data: Any) -> list[Any]:
+    """The document's top-level nodes: its `@graph`'s, its list's, or itself."""
+    tops = data.get("@graph", [data]) if isinstance(data, Mapping) else data
+    return tops if isinstance(tops, list) else [tops]
 
 
 def _group(episode: Episode) -> str:
@@ -152,9 +157,8 @@ def _settled(review: ImportedReview) -> ImportedReview:
 def _what_it_holds(data: Any) -> str:
     """`it holds a MediaReview and an ImageObject`: the types at the top of the data and of
     what they review, which tells a user what they gave instead."""
-    tops = data.get("@graph", [data]) if isinstance(data, Mapping) else data
     found: list[str] = []
-    for top in tops if isinstance(tops, list) else [tops]:
+    for top in _tops(data):
         if not isinstance(top, Mapping):
             continue
         reviewed = top.get("itemReviewed")

@@ -28,6 +28,7 @@ from index import (
     reindex,
     write_imported_reviews,
 )
+from index.jsonld_document import offline_loader
 from tests.conftest import REFERENCE_REVIEW, TEST_DATA
 from tests.fakes import HashingEmbedder
 
@@ -44,18 +45,10 @@ SCHEMA_TYPES = {"ClaimReview", "Claim", "Rating", "PodcastEpisode", "PodcastSeri
 CARD_FIELDS = ("headline", "quote", "speaker", "verdict", "justification", "rating", "analysis")
 
 
-def _offline_loader(url: str, options: dict[str, Any]) -> dict[str, Any]:
-    """pyld's document loader without a network: schema.org's context from a local file."""
-    if url.rstrip("/") not in ("https://schema.org", "http://schema.org"):
-        raise AssertionError(f"unexpected remote context {url}")
-    document = json.loads((CLAIMREVIEW_DATA / "schemaorg-context.jsonld").read_text())
-    return {"contextUrl": None, "documentUrl": url, "document": document}
-
-
 def _expand(document: Any) -> list[dict[str, Any]]:
     dropped: list[str | None] = []
     expanded = jsonld.expand(
-        document, {"documentLoader": _offline_loader}, on_property_dropped=dropped.append
+        document, {"documentLoader": offline_loader}, on_property_dropped=dropped.append
     )
     assert not dropped, f"JSON-LD properties dropped on expansion: {dropped}"
     return expanded  # type: ignore[no-any-return]
