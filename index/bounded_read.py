@@ -27,13 +27,19 @@ _KINDS = (
 )
 
 
+def file_kind(mode: int) -> str:
+    """What a file of this mode is, in words: "a regular file", "a FIFO", "a folder"..."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return next((name for test, name in _KINDS if test(mode)), "something else")
+
+
 def not_regular(mode: int) -> str | None:
     """Why a file of this mode is not read ("not a regular file (a FIFO)"), None for a
     regular file."""
     if stat.S_ISREG(mode):
         return None
-    kind = next((name for test, name in _KINDS if test(mode)), "something else")
-    return f"not a regular file ({kind}); only regular files are read"
+    return f"not a regular file ({file_kind(mode)}); only regular files are read"
 
 
 def too_large(size: int, limit: int) -> str:

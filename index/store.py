@@ -24,6 +24,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError, field_validator
 
 from index.atomic_write import write_atomically
+from index.bounded_read import file_kind
 from index.errors import (
     IndexCorruptError,
     IndexFolderError,
@@ -136,10 +137,8 @@ def check_manifest_place(index_dir: Path) -> None:
 
 
 def _not_a_file(path: Path, mode: int, role: str = "the index's manifest file") -> IndexFolderError:
-    kinds = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
-    kind = kinds.get(stat.S_IFMT(mode), "a device")
     return IndexFolderError(
-        f"{path} is {kind}, not {role}; claimbot will not replace it: move it away"
+        f"{path} is {file_kind(mode)}, not {role}; claimbot will not replace it: move it away"
     )
 
 
