@@ -100,20 +100,24 @@ class ClaimIndex:
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """The best `k` cards for a question, and whether the best one answers it."""
-        mismatch = self.language_mismatch(question)
-        if mismatch is not None:
-            return Answer(question=question, answered=False, hits=(), language=mismatch)
-        vector = self.embed_questions([question])[0]
-        return self._matched(question, vector, k)
+        refused = self._refused(question)
+        if refused is not None:
+            return refused  # before embedding: a question the model cannot read costs nothing
+        return self._matched(question, self.embed_questions([question])[0], k)
 
     def answer(self, question: str, vector: Vectors, k: int = 3) -> Answer:
         """Answered: the best card and the others that also clear the policy.
         Not answered: the `k` closest cards, which the front ends label as no match; or none,
         when the question is in a language the model does not read."""
+        refused = self._refused(question)
+        return refused if refused is not None else self._matched(question, vector, k)
+
+    def _refused(self, question: str) -> Answer | None:
+        """The answer to a question in a language the model does not read: no match, and why."""
         mismatch = self.language_mismatch(question)
-        if mismatch is not None:
-            return Answer(question=question, answered=False, hits=(), language=mismatch)
-        return self._matched(question, vector, k)
+        if mismatch is None:
+            return None
+        return Answer(question=question, answered=False, hits=(), language=mismatch)
 
     def _matched(self, question: str, vector: Vectors, k: int) -> Answer:
         ranked = self.candidates(question, vector, k).ranked
