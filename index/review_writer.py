@@ -11,7 +11,7 @@ parsing the written text gives back the same claims.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 import regex
@@ -79,22 +79,8 @@ class ClaimDraft:
 
     @classmethod
     def from_card(cls, card: VerdictCard) -> ClaimDraft:
-        return cls(
-            headline=card.headline,
-            verdict=card.verdict,
-            emoji=card.emoji,
-            quote=card.quote,
-            speaker=card.speaker,
-            analysis=card.analysis,
-            justification=card.justification,
-            url=card.url,
-            claimant=card.claimant,
-            claimed=card.claimed,
-            appearances=card.appearances,
-            first_appearance=card.first_appearance,
-            publisher_rating=card.publisher_rating,
-            language=card.language,
-        )
+        """The draft a card was written from: every field a draft has is one the card has."""
+        return cls(**{f.name: getattr(card, f.name) for f in fields(cls)})
 
 
 def format_date(day: date) -> str:
